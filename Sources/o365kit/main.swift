@@ -1,0 +1,2 @@
+import O365KitCore
+print(o365kitVersion)
