@@ -1,0 +1,44 @@
+import Foundation
+
+/// Where a project's inputs live. Everything is relative to the mappings and templates
+/// folders the user points at, so a copy of the tables can be built anywhere.
+public struct ProjectPaths: Sendable {
+    public var mappings: URL
+    public var templates: URL
+
+    public init(mappings: URL, templates: URL) {
+        self.mappings = mappings
+        self.templates = templates
+    }
+
+    public var settings: URL { mappings.appendingPathComponent("o365kit.yaml") }
+    public var operations: URL { mappings.appendingPathComponent("operations.csv") }
+    public var logonErrors: URL { mappings.appendingPathComponent("logon-errors.csv") }
+    public var lock: URL { mappings.appendingPathComponent("rules.lock.json") }
+    public var attackTechniques: URL { mappings.appendingPathComponent("attack/enterprise-techniques.csv") }
+    public var attackTactics: URL { mappings.appendingPathComponent("attack/tactics.csv") }
+    public var attackReadme: URL { mappings.appendingPathComponent("attack/README.md") }
+    public var nativeWazuhRules: URL { mappings.appendingPathComponent("wazuh-native/0755-office365_rules.xml") }
+}
+
+/// The path to show a person: relative to the working directory when the file is below
+/// it, so diagnostics read `mappings/operations.csv:3:1` and paths stay clickable.
+public func displayPath(_ url: URL) -> String {
+    let path = url.standardizedFileURL.path
+    let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path
+    let prefix = cwd.hasSuffix("/") ? cwd : cwd + "/"
+    return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+}
+
+/// Reads a UTF-8 text file, or reports why it could not be read.
+func readText(_ url: URL, diagnostics: DiagnosticCollector) -> String? {
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+        diagnostics.emit(.error("missing-file", "cannot read file", at: SourceLocation(path: displayPath(url))))
+        return nil
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+        diagnostics.emit(.error("encoding", "file is not valid UTF-8", at: SourceLocation(path: displayPath(url))))
+        return nil
+    }
+    return text
+}

@@ -1,0 +1,121 @@
+import Foundation
+
+/// The columns of the two canonical tables. `required` columns must exist in the header;
+/// optional ones may be left out entirely.
+enum MappingTableSchema {
+    static let operations = (key: "operation", required: ["operation", "techniques", "rationale", "source"], optional: ["workload", "level"])
+    static let logonErrors = (key: "logon_error", required: ["logon_error", "techniques", "rationale", "source"], optional: ["level"])
+}
+
+/// A table row as cells by column name, before any meaning is checked.
+struct RawRow {
+    var location: SourceLocation
+    var cells: [String: Located<String>]
+
+    func value(_ column: String) -> String { cells[column]?.value ?? "" }
+}
+
+/// Reads one canonical table and checks its header.
+func loadRawTable(_ url: URL, required: [String], optional: [String], diagnostics: DiagnosticCollector) -> [RawRow]? {
+    let path = displayPath(url)
+    guard let text = readText(url, diagnostics: diagnostics),
+          let table = CSVReader(path: path).read(text, diagnostics: diagnostics) else { return nil }
+    let known = Set(required + optional)
+    var ok = true
+    for name in required where table.column(named: name) == nil {
+        diagnostics.emit(.error("missing-column", "the header has no '\(name)' column (columns: \(required.joined(separator: ", ")); optional: \(optional.joined(separator: ", ")))", at: SourceLocation(path: path, line: 1, column: 1)))
+        ok = false
+    }
+    for cell in table.header where !known.contains(cell.value) {
+        diagnostics.emit(.error("unknown-column", "unknown column '\(cell.value)'", at: cell.location))
+        ok = false
+    }
+    guard ok else { return nil }
+    return table.rows.map { row in
+        var cells: [String: Located<String>] = [:]
+        for (i, header) in table.header.enumerated() { cells[header.value] = row.cells[i] }
+        return RawRow(location: row.location, cells: cells)
+    }
+}
+
+/// Parses a `techniques` cell: ids separated by `;`, or `none` for activity that is marked
+/// as having no adversary meaning.
+func parseAssignment(_ cell: Located<String>, diagnostics: DiagnosticCollector) -> TechniqueAssignment? {
+    let text = cell.value
+    if text.trimmingCharacters(in: .whitespaces).lowercased() == "none" { return TechniqueAssignment.noTechnique }
+    var ids: [Located<String>] = []
+    var offset = 0
+    for part in text.split(separator: ";", omittingEmptySubsequences: false) {
+        let leading = part.prefix { $0 == " " }.count
+        let id = part.trimmingCharacters(in: .whitespaces)
+        var at = cell.location
+        at.column += offset + leading
+        if id.isEmpty {
+            diagnostics.emit(.error("empty-cell", "empty technique id in the list", at: at))
+        } else {
+            ids.append(Located(id, at: at))
+        }
+        offset += part.unicodeScalars.count + 1
+    }
+    if ids.isEmpty {
+        diagnostics.emit(.error("empty-cell", "no technique: write ATT&CK ids separated by ';', or 'none' for activity with no adversary meaning", at: cell.location))
+        return nil
+    }
+    return .techniques(ids)
+}
+
+/// Parses an optional `level` cell (0–16).
+func parseLevel(_ cell: Located<String>?, diagnostics: DiagnosticCollector) -> (ok: Bool, level: Located<Int>?) {
+    guard let cell, !cell.value.isEmpty else { return (true, nil) }
+    guard let level = Int(cell.value), (0...16).contains(level) else {
+        diagnostics.emit(.error("malformed-cell", "level must be a whole number from 0 to 16, got '\(cell.value)'", at: cell.location))
+        return (false, nil)
+    }
+    return (true, Located(level, at: cell.location))
+}
+
+/// Reports an empty required cell and tells whether the row may go on.
+func requireCell(_ row: RawRow, _ column: String, diagnostics: DiagnosticCollector) -> Located<String>? {
+    guard let cell = row.cells[column] else { return nil }
+    if cell.value.trimmingCharacters(in: .whitespaces).isEmpty {
+        diagnostics.emit(.error("empty-cell", "empty '\(column)' cell", at: cell.location))
+        return nil
+    }
+    return cell
+}
+
+func loadOperations(_ url: URL, diagnostics: DiagnosticCollector) -> [OperationMapping]? {
+    let schema = MappingTableSchema.operations
+    guard let rows = loadRawTable(url, required: schema.required, optional: schema.optional, diagnostics: diagnostics) else { return nil }
+    return rows.compactMap { row in
+        guard let operation = row.cells["operation"], requireCell(row, "operation", diagnostics: diagnostics) != nil,
+              let techniques = requireCell(row, "techniques", diagnostics: diagnostics),
+              let assignment = parseAssignment(techniques, diagnostics: diagnostics),
+              let source = requireCell(row, "source", diagnostics: diagnostics)
+        else { return nil }
+        let level = parseLevel(row.cells["level"], diagnostics: diagnostics)
+        guard level.ok else { return nil }
+        return OperationMapping(
+            operation: operation, workload: row.value("workload"), assignment: assignment,
+            level: level.level, rationale: row.value("rationale"), source: source.value, row: row.location
+        )
+    }
+}
+
+func loadLogonErrors(_ url: URL, diagnostics: DiagnosticCollector) -> [LogonErrorMapping]? {
+    let schema = MappingTableSchema.logonErrors
+    guard let rows = loadRawTable(url, required: schema.required, optional: schema.optional, diagnostics: diagnostics) else { return nil }
+    return rows.compactMap { row in
+        guard let code = row.cells["logon_error"], requireCell(row, "logon_error", diagnostics: diagnostics) != nil,
+              let techniques = requireCell(row, "techniques", diagnostics: diagnostics),
+              let assignment = parseAssignment(techniques, diagnostics: diagnostics),
+              let source = requireCell(row, "source", diagnostics: diagnostics)
+        else { return nil }
+        let level = parseLevel(row.cells["level"], diagnostics: diagnostics)
+        guard level.ok else { return nil }
+        return LogonErrorMapping(
+            code: code, assignment: assignment, level: level.level,
+            rationale: row.value("rationale"), source: source.value, row: row.location
+        )
+    }
+}

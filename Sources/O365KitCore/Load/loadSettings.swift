@@ -1,0 +1,149 @@
+import Foundation
+import Yams
+
+/// Reads `o365kit.yaml`. Every key is checked: an unknown or mistyped setting is a located
+/// error rather than a default silently taking its place.
+func loadSettings(_ url: URL, diagnostics: DiagnosticCollector) -> ProjectSettings? {
+    let path = displayPath(url)
+    guard let text = readText(url, diagnostics: diagnostics) else { return nil }
+    let root: Node
+    do {
+        guard let node = try Yams.compose(yaml: text) else {
+            diagnostics.emit(.error("bad-settings", "settings file is empty", at: SourceLocation(path: path, line: 1, column: 1)))
+            return nil
+        }
+        root = node
+    } catch {
+        diagnostics.emit(yamlDiagnostic(error, path: path))
+        return nil
+    }
+    var reader = SettingsReader(path: path, diagnostics: diagnostics)
+    let top = reader.mapping(root, allowed: ["package", "wazuh", "levels", "logon_errors"])
+    let package = reader.mapping(top["package"], allowed: ["name", "version"], required: true)
+    let wazuh = reader.mapping(top["wazuh"], allowed: ["profile", "rule_ids"], required: true)
+    let ids = reader.mapping(wazuh["rule_ids"], allowed: ["first", "last"], required: true)
+    let levels = reader.mapping(top["levels"], allowed: ["default", "tactics"], required: true)
+    let logon = reader.mapping(top["logon_errors"], allowed: ["parent_operation"], required: true)
+
+    let name = reader.string(package["name"], key: "package.name")
+    let version = reader.string(package["version"], key: "package.version")
+    if let v = version, v.value.split(separator: ".", omittingEmptySubsequences: false).count != 3
+        || !v.value.split(separator: ".").allSatisfy({ Int($0) != nil }) {
+        diagnostics.emit(.error("bad-settings", "package.version must be MAJOR.MINOR.PATCH, got '\(v.value)'", at: v.location))
+    }
+    let profileText = reader.string(wazuh["profile"], key: "wazuh.profile")
+    var profile: WazuhFieldProfile?
+    if let p = profileText {
+        profile = WazuhFieldProfile(rawValue: p.value)
+        if profile == nil {
+            let choices = WazuhFieldProfile.allCases.map(\.rawValue).joined(separator: ", ")
+            diagnostics.emit(.error("bad-settings", "unknown wazuh.profile '\(p.value)'; expected one of: \(choices)", at: p.location))
+        }
+    }
+    let first = reader.int(ids["first"], key: "wazuh.rule_ids.first", range: 100000...999999)
+    let last = reader.int(ids["last"], key: "wazuh.rule_ids.last", range: 100000...999999)
+    if let f = first, let l = last, f.value > l.value {
+        diagnostics.emit(.error("bad-settings", "wazuh.rule_ids.first (\(f.value)) is above last (\(l.value))", at: f.location))
+    }
+    let defaultLevel = reader.int(levels["default"], key: "levels.default", range: 0...16)
+    var tacticLevels: [String: Int] = [:]
+    if let node = levels["tactics"] {
+        for (key, value) in reader.pairs(node, key: "levels.tactics") {
+            if let level = reader.int(value, key: "levels.tactics.\(key.value)", range: 0...16) {
+                tacticLevels[key.value] = level.value
+            }
+        }
+    }
+    let parent = reader.string(logon["parent_operation"], key: "logon_errors.parent_operation")
+
+    guard let name, let version, let profile, let first, let last, let defaultLevel, let parent,
+          first.value <= last.value, !reader.failed else { return nil }
+    return ProjectSettings(
+        packageName: name.value,
+        packageVersion: version.value,
+        profile: profile,
+        ruleIDs: first.value...last.value,
+        levels: LevelPolicy(defaultLevel: defaultLevel.value, tactics: tacticLevels),
+        logonErrorOperation: parent.value,
+        location: SourceLocation(path: path, line: 1, column: 1)
+    )
+}
+
+/// Turns a Yams error into `path:line:column: error: …`.
+func yamlDiagnostic(_ error: Error, path: String) -> Diagnostic {
+    if let yamlError = error as? YamlError {
+        switch yamlError {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return .error("bad-yaml", "invalid YAML: \(problem)", at: SourceLocation(path: path, line: mark.line, column: mark.column))
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return .error("bad-yaml", "duplicate keys \(duplicates.joined(separator: ", ")) \(context.text)",
+                          at: SourceLocation(path: path, line: context.mark.line, column: context.mark.column))
+        default:
+            break
+        }
+    }
+    return .error("bad-yaml", "invalid YAML: \(error)", at: SourceLocation(path: path, line: 1, column: 1))
+}
+
+/// Typed, located access to a composed YAML tree, reporting every problem it meets.
+struct SettingsReader {
+    var path: String
+    var diagnostics: DiagnosticCollector
+    var failed = false
+
+    func location(_ node: Node?) -> SourceLocation {
+        guard let mark = node?.mark else { return SourceLocation(path: path, line: 1, column: 1) }
+        return SourceLocation(path: path, line: mark.line, column: mark.column)
+    }
+
+    mutating func fail(_ message: String, at node: Node?) {
+        failed = true
+        diagnostics.emit(.error("bad-settings", message, at: location(node)))
+    }
+
+    mutating func pairs(_ node: Node?, key: String) -> [(Located<String>, Node)] {
+        guard let node else { return [] }
+        guard let mapping = node.mapping else {
+            fail("\(key) must be a mapping", at: node)
+            return []
+        }
+        return mapping.map { (Located($0.key.string ?? "", at: location($0.key)), $0.value) }
+    }
+
+    /// A mapping's values by key, reporting keys outside `allowed`.
+    mutating func mapping(_ node: Node?, allowed: Set<String>, required: Bool = false) -> [String: Node] {
+        guard let node else { return [:] }
+        var result: [String: Node] = [:]
+        for (key, value) in pairs(node, key: "settings") {
+            if allowed.contains(key.value) {
+                result[key.value] = value
+            } else {
+                failed = true
+                diagnostics.emit(.error("bad-settings", "unknown setting '\(key.value)'; expected one of: \(allowed.sorted().joined(separator: ", "))", at: key.location))
+            }
+        }
+        return result
+    }
+
+    mutating func string(_ node: Node?, key: String) -> Located<String>? {
+        guard let node else {
+            failed = true
+            diagnostics.emit(.error("bad-settings", "missing setting '\(key)'", at: SourceLocation(path: path, line: 1, column: 1)))
+            return nil
+        }
+        guard let s = node.scalar?.string, !s.isEmpty else {
+            fail("\(key) must be a non-empty string", at: node)
+            return nil
+        }
+        return Located(s, at: location(node))
+    }
+
+    mutating func int(_ node: Node?, key: String, range: ClosedRange<Int>) -> Located<Int>? {
+        guard let s = string(node, key: key) else { return nil }
+        guard let value = Int(s.value), range.contains(value) else {
+            fail("\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(s.value)'", at: node)
+            return nil
+        }
+        return Located(value, at: s.location)
+    }
+}

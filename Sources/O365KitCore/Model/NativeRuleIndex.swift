@@ -1,0 +1,73 @@
+import Foundation
+
+/// What the generator must know about Wazuh's own office365 rules
+/// (`mappings/wazuh-native/0755-office365_rules.xml`) to place its rules beside them
+/// without silencing a native alert of higher level.
+public struct NativeRuleIndex: Sendable {
+    public struct Rule: Sendable, Hashable {
+        public var id: Int
+        public var level: Int
+        public var parents: [Int]
+        /// The `office365.Operation` pattern, for Operation rules (91700…).
+        public var operationPattern: String?
+        /// The RecordType number, for the per-RecordType rules (`^15$` → 15).
+        public var recordType: Int?
+    }
+
+    public var rules: [Int: Rule]
+    /// The rule every office365 event passes first (91531).
+    public var rootID: Int
+    public var path: String
+
+    public var ids: Set<Int> { Set(rules.keys) }
+
+    /// The native Operation rule that would claim `operation`, if any.
+    public func operationRule(for operation: String) -> Rule? {
+        rules.values.sorted { $0.id < $1.id }.first { rule in
+            guard let pattern = rule.operationPattern else { return false }
+            return OSRegexLiteral.matches(pattern: pattern, operation)
+        }
+    }
+
+    /// RecordType rules whose level is above `level`: a rule of ours that pre-empts the
+    /// native chain must leave these record types alone.
+    public func recordTypes(above level: Int) -> [Int] {
+        rules.values.compactMap { $0.level > level ? $0.recordType : nil }.sorted()
+    }
+}
+
+/// Reads the native ruleset file.
+func loadNativeRuleIndex(_ url: URL, diagnostics: DiagnosticCollector) -> NativeRuleIndex? {
+    let path = displayPath(url)
+    guard let text = readText(url, diagnostics: diagnostics) else { return nil }
+    let (root, problems) = XMLChecker.check(text, path: path)
+    diagnostics.emit(problems)
+    guard let root else { return nil }
+    var rules: [Int: NativeRuleIndex.Rule] = [:]
+    var rootID: Int?
+    for group in root.children(named: "group") {
+        for element in group.children(named: "rule") {
+            guard let id = element.attribute("id").flatMap(Int.init), let level = element.attribute("level").flatMap(Int.init) else { continue }
+            let parents = element.children(named: "if_sid").flatMap { $0.text.split(whereSeparator: { $0 == "," || $0 == " " }).compactMap { Int($0) } }
+            var rule = NativeRuleIndex.Rule(id: id, level: level, parents: parents)
+            for field in element.children(named: "field") {
+                switch field.attribute("name") {
+                case "office365.Operation":
+                    rule.operationPattern = field.text
+                case "office365.RecordType":
+                    if let match = field.text.wholeMatch(of: /\^([0-9]+)\$/) { rule.recordType = Int(match.1) }
+                case "integration" where parents.isEmpty:
+                    rootID = id
+                default:
+                    break
+                }
+            }
+            rules[id] = rule
+        }
+    }
+    guard let rootID else {
+        diagnostics.emit(.error("bad-native-rules", "no root rule matching integration=office365 found", at: SourceLocation(path: path)))
+        return nil
+    }
+    return NativeRuleIndex(rules: rules, rootID: rootID, path: path)
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// The generator, stage by stage. Each stage is a folder of this library:
+///
+/// ```
+/// load       files → ParsedProject             every value keeps its SourceLocation
+/// validate   ParsedProject → ValidatedProject  only validate() can create one
+/// resolve    + RuleLock → ResolvedIDs          stable rule ids, retired ids never reused
+/// translate  → WazuhPack                       rules as data, placed beside the native chain
+/// render     + templates → [RenderedFile]      exact bytes, deterministic
+/// verify     libxml2 + RELAX NG + Wazuh lints  findings point at output line and table row
+/// emit       OutputWriter                      atomic, only changed files, MANIFEST.json
+/// ```
+///
+/// Every stage reports into one `DiagnosticCollector`; a stage that finds an error stops
+/// the pipeline before anything is written, so a broken table never touches output/.
+public struct Generation: Sendable {
+    public var project: ValidatedProject
+    public var pack: WazuhPack
+    /// Every generated file, manifest included, sorted by path.
+    public var files: [RenderedFile]
+    /// The lock after this build's id assignments.
+    public var lock: RuleLock
+}
+
+/// Loads the project's inputs; nil when any of them cannot be read.
+public func loadProject(_ paths: ProjectPaths, diagnostics: DiagnosticCollector) -> ParsedProject? {
+    let settings = loadSettings(paths.settings, diagnostics: diagnostics)
+    let catalog = loadAttackCatalog(paths, diagnostics: diagnostics)
+    let operations = loadOperations(paths.operations, diagnostics: diagnostics)
+    let logonErrors = loadLogonErrors(paths.logonErrors, diagnostics: diagnostics)
+    let lock = loadRuleLock(paths.lock, diagnostics: diagnostics)
+    let native = loadNativeRuleIndex(paths.nativeWazuhRules, diagnostics: diagnostics)
+    guard let settings, let catalog, let operations, let logonErrors, let lock, let native else { return nil }
+    return ParsedProject(settings: settings, catalog: catalog, operations: operations, logonErrors: logonErrors, lock: lock, native: native)
+}
+
+/// Runs every stage up to verify. `outputRoot` only names generated files in diagnostics.
+public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", diagnostics: DiagnosticCollector) -> Generation? {
+    guard let parsed = loadProject(paths, diagnostics: diagnostics),
+          !diagnostics.hasErrors,
+          let project = validate(parsed, diagnostics: diagnostics),
+          let ids = resolveRuleIDs(keys: ruleKeys(project), lock: project.lock, range: project.settings.ruleIDs,
+                                   diagnostics: diagnostics, lockPath: displayPath(paths.lock))
+    else { return nil }
+
+    let pack = translateWazuhRules(project, ids: ids)
+
+    var templates = TemplateSet(folder: paths.templates)
+    let schemaURL = paths.templates.appendingPathComponent(WazuhPackPaths.schema)
+    guard templates.load(WazuhPackPaths.template, diagnostics: diagnostics),
+          let schema = readText(schemaURL, diagnostics: diagnostics) else { return nil }
+    let files = renderWazuhPack(pack, project: project, templates: templates)
+
+    let root = outputRoot.hasSuffix("/") ? outputRoot : outputRoot + "/"
+    for file in files where file.path.hasSuffix(".xml") {
+        diagnostics.emit(verifyWazuhRules(file, pack: pack, project: project, schema: schema, schemaPath: displayPath(schemaURL), outputRoot: root))
+    }
+    guard !diagnostics.hasErrors else { return nil }
+    return Generation(project: project, pack: pack, files: OutputWriter.withManifest(files), lock: ids.lock)
+}

@@ -1,0 +1,81 @@
+/// Output paths of the Wazuh pack, below the output folder.
+public enum WazuhPackPaths {
+    /// Wazuh loads files of a rule folder in strcmp order; the number leaves room for the
+    /// detection rules, which refine these, to load after them.
+    public static let rules = "wazuh/rules/0100-o365kit_mappings.xml"
+    public static let ruleMap = "wazuh/o365kit-rule-map.csv"
+    public static let logonErrorList = "wazuh/lists/o365kit-logon-errors"
+    public static let template = "wazuh/rules.xml.mustache"
+    public static let schema = "wazuh/rules.rng"
+}
+
+/// Renders the rule XML through its template, and the lookup data in code (CSV and CDB
+/// have one escaping rule each and nothing for a template to shape).
+func renderWazuhPack(_ pack: WazuhPack, project: ValidatedProject, templates: TemplateSet) -> [RenderedFile] {
+    let rules: [[String: Any]] = pack.rules.map { rule in
+        var elements: [[String: Any]] = []
+        func element(_ tag: String, _ text: String, _ attributes: [(String, String)] = []) {
+            elements.append(["tag": tag, "text": text, "attributes": attributes.map { " \($0.0)=\"\($0.1)\"" }.joined()])
+        }
+        if !rule.parents.isEmpty { element("if_sid", rule.parents.map(String.init).joined(separator: ", ")) }
+        if let decoder = rule.decodedAs { element("decoded_as", decoder) }
+        if let location = rule.location { element("location", location) }
+        for field in rule.fields {
+            var attributes = [("name", field.name), ("type", field.type.rawValue)]
+            if field.negate { attributes.append(("negate", "yes")) }
+            element("field", field.pattern, attributes)
+        }
+        element("description", rule.description)
+        return [
+            "id": rule.id, "level": rule.level, "elements": elements,
+            "hasMitre": !rule.mitre.isEmpty, "mitre": rule.mitre,
+            "hasGroups": !rule.groups.isEmpty,
+            "groups": rule.groups.isEmpty ? "" : rule.groups.joined(separator: ",") + ",",
+            "options": rule.options,
+        ]
+    }
+    let values: [String: Any] = [
+        "groupName": "\(pack.profile.fieldPrefix),o365kit,",
+        "packageName": project.settings.packageName,
+        "packageVersion": project.settings.packageVersion,
+        "attackVersion": project.catalog.version,
+        "profile": pack.profile.rawValue,
+        "rules": rules,
+    ]
+    let xml = RenderedFile(path: WazuhPackPaths.rules, contents: templates.render(WazuhPackPaths.template, values))
+    return [xml, renderRuleMap(pack, project), renderLogonErrorList(project)]
+}
+
+/// `o365kit-rule-map.csv`: rule id → what it means, for dashboards and for joining alerts
+/// back to the tables.
+private func renderRuleMap(_ pack: WazuhPack, _ project: ValidatedProject) -> RenderedFile {
+    let rows = pack.rules.sorted { $0.id < $1.id }.map { rule -> [String] in
+        let (kind, name) = splitKey(rule.origin.key)
+        return [
+            String(rule.id), String(rule.level), kind, name,
+            rule.mitre.joined(separator: ";"),
+            rule.mitre.map { project.catalog.displayName(of: $0) }.joined(separator: ";"),
+            tactics(of: rule.mitre, in: project.catalog).joined(separator: ";"),
+            rule.parents.map(String.init).joined(separator: ";"),
+        ]
+    }
+    let csv = CSVWriter.write(header: ["rule_id", "level", "kind", "name", "technique_ids", "technique_names", "tactics", "parent_rule_ids"], rows: rows)
+    return RenderedFile(path: WazuhPackPaths.ruleMap, contents: csv)
+}
+
+/// A CDB list `LogonError:technique ids`, for rules of a site's own that want to test a
+/// code against the mapped set (`<list field="office365.LogonError" lookup="match_key">`).
+/// The API accepts only `[\w-]` keys and values without `:` or quotes, which ids and
+/// codes satisfy; other codes are left out of the list.
+private func renderLogonErrorList(_ project: ValidatedProject) -> RenderedFile {
+    let lines = project.logonErrors.compactMap { mapping -> String? in
+        guard mapping.code.value.wholeMatch(of: /[A-Za-z0-9_\-]+/) != nil else { return nil }
+        return "\(mapping.code.value):\(mapping.assignment.description)"
+    }
+    return RenderedFile(path: WazuhPackPaths.logonErrorList, contents: lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"))
+}
+
+func splitKey(_ key: String) -> (kind: String, name: String) {
+    guard let colon = key.firstIndex(of: ":") else { return ("", key) }
+    return (String(key[..<colon]), String(key[key.index(after: colon)...]))
+}

@@ -1,0 +1,128 @@
+/// Turns the validated tables into Wazuh rules.
+///
+/// Placement (native profile), chosen so the pack never silences a native alert of a
+/// higher level than its own:
+/// - an operation that has a native Operation rule (e.g. `Add user.` → 91709) becomes a
+///   child of that rule, at no lower level than it, and so refines it;
+/// - any other operation becomes a child of the native root 91531 at level ≥ 4, which
+///   analysisd tries before 91532 (level 3), so the rule claims the event from the
+///   RecordType chain; record types whose native rule has a higher level are excluded
+///   with a negated RecordType field, leaving those events to Wazuh.
+/// LogonError rules are children of the failed-login operation's rule: the code refines
+/// the operation.
+/// In the legacy profile the pack brings its own root rule, as the old script had none.
+func translateWazuhRules(_ project: ValidatedProject, ids: ResolvedIDs) -> WazuhPack {
+    let settings = project.settings
+    let prefix = settings.profile.fieldPrefix
+    var rules: [WazuhRule] = []
+
+    var rootParent: Int
+    switch settings.profile {
+    case .native:
+        rootParent = project.native.rootID
+    case .legacyIntegration:
+        rootParent = ids.id(for: legacyRootKey)
+        rules.append(WazuhRule(
+            id: rootParent, level: 3, parents: [], decodedAs: "json", location: "office_365",
+            fields: [], description: "Office 365: $(office_365.Workload) $(office_365.Operation) operation.",
+            groups: [], mitre: [], options: ["no_full_log"], origin: .init(key: legacyRootKey, row: nil)
+        ))
+    }
+
+    var operationRules: [WazuhRule] = []
+    var parentOfLogonErrors: Int?
+    for mapping in project.operations {
+        guard case .techniques(let located) = mapping.assignment else { continue }
+        let techniques = located.map(\.value)
+        var level = mapping.level?.value ?? settings.levels.level(forTactics: tactics(of: techniques, in: project.catalog))
+        var parents = [rootParent]
+        var fields = [match(field: "\(prefix).Operation", mapping.operation.value)]
+        if settings.profile == .native {
+            if let native = project.native.operationRule(for: mapping.operation.value) {
+                parents = [native.id]
+                level = max(level, native.level)
+            } else {
+                level = max(level, minimumLevelUnderNativeRoot)
+                let excluded = project.native.recordTypes(above: level)
+                if !excluded.isEmpty {
+                    fields.append(.init(name: "\(prefix).RecordType", type: .osregex, negate: true,
+                                        pattern: excluded.map { "^\($0)$" }.joined(separator: "|")))
+                }
+            }
+        }
+        let id = ids.id(for: mapping.key)
+        if mapping.operation.value == settings.logonErrorOperation { parentOfLogonErrors = id }
+        operationRules.append(WazuhRule(
+            id: id, level: level, parents: parents, decodedAs: nil, location: nil, fields: fields,
+            description: describe(operation: mapping.operation.value, prefix: prefix, techniques: techniques, catalog: project.catalog),
+            groups: groups(techniques, project.catalog), mitre: techniques, options: ["no_full_log"],
+            origin: .init(key: mapping.key, row: mapping.row)
+        ))
+    }
+
+    var logonRules: [WazuhRule] = []
+    if let parent = parentOfLogonErrors {
+        for mapping in project.logonErrors {
+            guard case .techniques(let located) = mapping.assignment else { continue }
+            let techniques = located.map(\.value)
+            let level = mapping.level?.value ?? settings.levels.level(forTactics: tactics(of: techniques, in: project.catalog))
+            logonRules.append(WazuhRule(
+                id: ids.id(for: mapping.key), level: level, parents: [parent], decodedAs: nil, location: nil,
+                fields: [match(field: "\(prefix).LogonError", mapping.code.value)],
+                description: "Office 365: \(settings.logonErrorOperation) with LogonError \(safeText(mapping.code.value) ?? "$(\(prefix).LogonError)") for $(\(prefix).UserId) - \(techniqueList(techniques, project.catalog))",
+                groups: groups(techniques, project.catalog), mitre: techniques, options: ["no_full_log"],
+                origin: .init(key: mapping.key, row: mapping.row)
+            ))
+        }
+    }
+    // Parents first: analysisd needs a rule loaded before its children, even in one file.
+    rules += operationRules.sorted { $0.id < $1.id } + logonRules.sorted { $0.id < $1.id }
+    return WazuhPack(rules: rules, profile: settings.profile)
+}
+
+/// The lock key of the legacy profile's own root rule.
+let legacyRootKey = "root:legacy-integration"
+
+/// analysisd tries children by level, highest first; 91532 has level 3, so a child of the
+/// native root needs at least 4 to be tried before it.
+let minimumLevelUnderNativeRoot = 4
+
+/// Every lock key a build needs, in the order new ids are handed out.
+func ruleKeys(_ project: ValidatedProject) -> [String] {
+    var keys: [String] = []
+    if project.settings.profile == .legacyIntegration { keys.append(legacyRootKey) }
+    keys += project.operations.filter { $0.assignment != .noTechnique }.map(\.key)
+    keys += project.logonErrors.filter { $0.assignment != .noTechnique }.map(\.key)
+    return keys
+}
+
+private func match(field: String, _ value: String) -> WazuhRule.Field {
+    if let pattern = OSRegexLiteral.exact(value) {
+        return .init(name: field, type: .osregex, negate: false, pattern: pattern)
+    }
+    return .init(name: field, type: .pcre2, negate: false, pattern: PCRE2Literal.exact(value))
+}
+
+func tactics(of techniques: [String], in catalog: AttackCatalog) -> [String] {
+    let wanted = Set(techniques.flatMap { catalog.techniques[$0]?.tactics ?? [] })
+    return catalog.tactics.map(\.shortname).filter(wanted.contains)
+}
+
+private func groups(_ techniques: [String], _ catalog: AttackCatalog) -> [String] {
+    ["o365kit"] + tactics(of: techniques, in: catalog)
+}
+
+private func techniqueList(_ techniques: [String], _ catalog: AttackCatalog) -> String {
+    techniques.map { "\($0) \(catalog.displayName(of: $0))" }.joined(separator: "; ")
+}
+
+private func describe(operation: String, prefix: String, techniques: [String], catalog: AttackCatalog) -> String {
+    let name = safeText(operation) ?? "$(\(prefix).Operation)"
+    return "Office 365: \(name) by $(\(prefix).UserId) - \(techniqueList(techniques, catalog))"
+}
+
+/// A table value that can stand literally in rule XML text: Wazuh decodes no entities, so
+/// `<` and `&` cannot be written at all, and `$(` would be expanded as a field.
+private func safeText(_ value: String) -> String? {
+    value.contains(where: { $0 == "<" || $0 == "&" || $0 == ">" }) || value.contains("$(") ? nil : value
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import O365KitCore
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Generate the Wazuh rule pack in output/ from the tables.",
+        discussion: """
+            Validates first; on any error nothing is written. New table keys get the next free
+            rule id, recorded in mappings/rules.lock.json; files are written atomically and only
+            when their bytes change.
+
+            Examples:
+              o365kit build
+              o365kit build --check               exit 1 and list what is stale, write nothing
+              o365kit build --mappings my/mappings --output /tmp/pack
+            """
+    )
+
+    @OptionGroup var project: ProjectOptions
+    @OptionGroup var report: ReportOptions
+
+    @Option(help: "Folder to write the generated files to.")
+    var output: String = "output"
+
+    @Flag(help: "Regenerate in memory and fail if output/ or the rule lock differs from it.")
+    var check = false
+
+    func run() throws {
+        let diagnostics = DiagnosticCollector()
+        let outputRoot = output.hasSuffix("/") ? output : output + "/"
+        let generation = generate(project.paths, outputRoot: outputRoot, diagnostics: diagnostics)
+        let failed = report.fails(diagnostics)
+        if report.format == .text || generation == nil || failed {
+            printError(DiagnosticFormatter.text(diagnostics.sorted))
+        }
+        guard let generation, !failed else {
+            if report.format == .json { print(DiagnosticFormatter.json(diagnostics.sorted), terminator: "") }
+            printError("build failed: \(diagnostics.count(.error)) error(s), \(diagnostics.count(.warning)) warning(s); nothing was written\n")
+            throw ExitCode.failure
+        }
+
+        let writer = OutputWriter(root: URL(fileURLWithPath: output))
+        let lockURL = project.paths.lock
+        let currentLock = FileManager.default.contents(atPath: lockURL.path).map { String(decoding: $0, as: UTF8.self) }
+        let newLock = generation.lock.encoded()
+        let lockStale = currentLock != newLock
+        var changes = writer.changes(generation.files)
+
+        if check {
+            var stale = changes.map { "\(outputRoot)\($0.path): \($0.verb)" }
+            if lockStale { stale.insert("\(displayPath(lockURL)): rule ids would change", at: 0) }
+            emitSummary(generation, changes: changes, lockChanged: lockStale, checkOnly: true)
+            if !stale.isEmpty {
+                printError(stale.map { "stale: \($0)\n" }.joined() + "output is stale; run `make pack` (o365kit build) and commit the result\n")
+                throw ExitCode.failure
+            }
+            return
+        }
+
+        if lockStale { try writeAtomically(newLock, to: lockURL) }
+        changes = try writer.write(generation.files)
+        emitSummary(generation, changes: changes, lockChanged: lockStale, checkOnly: false)
+    }
+
+    private func emitSummary(_ generation: Generation, changes: [OutputWriter.Change], lockChanged: Bool, checkOnly: Bool) {
+        let rules = generation.pack.rules
+        let operations = rules.filter { $0.origin.key.hasPrefix("operation:") }.count
+        let logonErrors = rules.filter { $0.origin.key.hasPrefix("logon-error:") }.count
+        switch report.format {
+        case .json:
+            struct Summary: Encodable {
+                var rules: Int
+                var operationRules: Int
+                var logonErrorRules: Int
+                var files: [String]
+                var changed: [String]
+                var lockChanged: Bool
+                var checkOnly: Bool
+            }
+            print(encodeJSON(Summary(
+                rules: rules.count, operationRules: operations, logonErrorRules: logonErrors,
+                files: generation.files.map(\.path), changed: changes.map(\.path), lockChanged: lockChanged, checkOnly: checkOnly
+            )), terminator: "")
+        case .text:
+            let verb = checkOnly ? "checked" : "built"
+            printError("\(verb) \(rules.count) Wazuh rules (\(operations) operations, \(logonErrors) LogonErrors) in \(generation.files.count) files; \(changes.count) file(s) \(checkOnly ? "stale" : "changed")\(lockChanged ? ", rule lock \(checkOnly ? "stale" : "updated")" : "")\n")
+        }
+    }
+}

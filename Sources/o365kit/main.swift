@@ -1,2 +1,0 @@
-import O365KitCore
-print(o365kitVersion)
