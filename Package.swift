@@ -36,9 +36,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "o365kit-bench",
+            dependencies: ["O365KitCore"],
+            path: "Benchmarks/GeneratorBenchmark"
+        ),
         .testTarget(
             name: "O365KitCoreTests",
             dependencies: ["O365KitCore"]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["o365kit"]
         ),
     ]
 )

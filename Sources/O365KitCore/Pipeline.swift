@@ -21,6 +21,20 @@ public struct Generation: Sendable {
     public var files: [RenderedFile]
     /// The lock after this build's id assignments.
     public var lock: RuleLock
+    /// Seconds spent in each stage, in pipeline order, for `--verbose`.
+    public var timings: [(stage: String, seconds: Double)]
+}
+
+/// Measures the stages of one run.
+struct StageClock {
+    private(set) var timings: [(stage: String, seconds: Double)] = []
+    private var last = Date()
+
+    mutating func lap(_ stage: String) {
+        let now = Date()
+        timings.append((stage, now.timeIntervalSince(last)))
+        last = now
+    }
 }
 
 /// Loads the project's inputs; nil when any of them cannot be read.
@@ -37,25 +51,36 @@ public func loadProject(_ paths: ProjectPaths, diagnostics: DiagnosticCollector)
 
 /// Runs every stage up to verify. `outputRoot` only names generated files in diagnostics.
 public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", diagnostics: DiagnosticCollector) -> Generation? {
-    guard let parsed = loadProject(paths, diagnostics: diagnostics),
-          !diagnostics.hasErrors,
-          let project = validate(parsed, diagnostics: diagnostics),
-          let ids = resolveRuleIDs(keys: ruleKeys(project), lock: project.lock, range: project.settings.ruleIDs,
+    var clock = StageClock()
+    // Rows that failed to load are left out, and validation still runs over the rest, so
+    // one run reports every problem in the tables.
+    guard let parsed = loadProject(paths, diagnostics: diagnostics) else { return nil }
+    clock.lap("load")
+    guard let project = validate(parsed, diagnostics: diagnostics), !diagnostics.hasErrors else { return nil }
+    clock.lap("validate")
+    guard let ids = resolveRuleIDs(keys: ruleKeys(project), lock: project.lock, range: project.settings.ruleIDs,
                                    diagnostics: diagnostics, lockPath: displayPath(paths.lock))
     else { return nil }
 
+    clock.lap("resolve")
     let pack = translateWazuhRules(project, ids: ids)
+    clock.lap("translate")
 
     var templates = TemplateSet(folder: paths.templates)
     let schemaURL = paths.templates.appendingPathComponent(WazuhPackPaths.schema)
     guard templates.load(WazuhPackPaths.template, diagnostics: diagnostics),
+          templates.load(WazuhPackPaths.ruleTemplate, diagnostics: diagnostics),
           let schema = readText(schemaURL, diagnostics: diagnostics) else { return nil }
     let files = renderWazuhPack(pack, project: project, templates: templates)
+    clock.lap("render")
 
     let root = outputRoot.hasSuffix("/") ? outputRoot : outputRoot + "/"
     for file in files where file.path.hasSuffix(".xml") {
         diagnostics.emit(verifyWazuhRules(file, pack: pack, project: project, schema: schema, schemaPath: displayPath(schemaURL), outputRoot: root))
     }
+    clock.lap("verify")
     guard !diagnostics.hasErrors else { return nil }
-    return Generation(project: project, pack: pack, files: OutputWriter.withManifest(files), lock: ids.lock)
+    let withManifest = OutputWriter.withManifest(files)
+    clock.lap("manifest")
+    return Generation(project: project, pack: pack, files: withManifest, lock: ids.lock, timings: clock.timings)
 }

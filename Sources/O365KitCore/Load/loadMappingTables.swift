@@ -77,7 +77,7 @@ func parseLevel(_ cell: Located<String>?, diagnostics: DiagnosticCollector) -> (
 /// Reports an empty required cell and tells whether the row may go on.
 func requireCell(_ row: RawRow, _ column: String, diagnostics: DiagnosticCollector) -> Located<String>? {
     guard let cell = row.cells[column] else { return nil }
-    if cell.value.trimmingCharacters(in: .whitespaces).isEmpty {
+    if cell.value.utf8.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
         diagnostics.emit(.error("empty-cell", "empty '\(column)' cell", at: cell.location))
         return nil
     }

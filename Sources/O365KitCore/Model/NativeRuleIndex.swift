@@ -14,19 +14,29 @@ public struct NativeRuleIndex: Sendable {
         public var recordType: Int?
     }
 
-    public var rules: [Int: Rule]
+    public let rules: [Int: Rule]
+    /// The Operation rules in id order with their parsed patterns, kept apart because every
+    /// table row is matched against them.
+    private let operationRules: [(rule: Rule, pattern: OSRegexLiteral.LiteralPattern)]
     /// The rule every office365 event passes first (91531).
-    public var rootID: Int
-    public var path: String
+    public let rootID: Int
+    public let path: String
+
+    public init(rules: [Int: Rule], rootID: Int, path: String) {
+        self.rootID = rootID
+        self.path = path
+        self.rules = rules
+        operationRules = rules.values.sorted { $0.id < $1.id }.compactMap { rule in
+            rule.operationPattern.flatMap(OSRegexLiteral.LiteralPattern.init).map { (rule, $0) }
+        }
+    }
 
     public var ids: Set<Int> { Set(rules.keys) }
 
     /// The native Operation rule that would claim `operation`, if any.
     public func operationRule(for operation: String) -> Rule? {
-        rules.values.sorted { $0.id < $1.id }.first { rule in
-            guard let pattern = rule.operationPattern else { return false }
-            return OSRegexLiteral.matches(pattern: pattern, operation)
-        }
+        let subject = operation.lowercased()
+        return operationRules.first { $0.pattern.matches(subject) }?.rule
     }
 
     /// RecordType rules whose level is above `level`: a rule of ours that pre-empts the

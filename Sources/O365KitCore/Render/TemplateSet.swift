@@ -5,7 +5,7 @@ import Mustache
 /// are already sorted and escaped, so they hold no logic beyond loops.
 public struct TemplateSet: Sendable {
     public var folder: URL
-    private var templates: [String: MustacheTemplate] = [:]
+    private var templates: [String: ShapeCachedTemplate] = [:]
 
     init(folder: URL) {
         self.folder = folder
@@ -16,7 +16,7 @@ public struct TemplateSet: Sendable {
         let url = folder.appendingPathComponent(name)
         guard let text = readText(url, diagnostics: diagnostics) else { return false }
         do {
-            templates[name] = try MustacheTemplate(string: text)
+            templates[name] = ShapeCachedTemplate(try MustacheTemplate(string: text))
             return true
         } catch let error as MustacheTemplate.ParserError {
             diagnostics.emit(.error("bad-template", "template error: \(error.error)", at: SourceLocation(path: displayPath(url), line: error.context.lineNumber, column: error.context.columnNumber)))
@@ -29,6 +29,11 @@ public struct TemplateSet: Sendable {
     func render(_ name: String, _ values: [String: Any]) -> String {
         // load(_:) succeeded for every name a renderer uses before it renders.
         templates[name]!.render(values)
+    }
+
+    /// Renders without the shape cache; tests compare the two.
+    func renderDirectly(_ name: String, _ values: [String: Any]) -> String {
+        templates[name]!.renderDirectly(values)
     }
 
     func path(_ name: String) -> String {

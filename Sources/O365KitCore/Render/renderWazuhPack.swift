@@ -1,3 +1,5 @@
+import Foundation
+
 /// Output paths of the Wazuh pack, below the output folder.
 public enum WazuhPackPaths {
     /// Wazuh loads files of a rule folder in strcmp order; the number leaves room for the
@@ -6,33 +8,22 @@ public enum WazuhPackPaths {
     public static let ruleMap = "wazuh/o365kit-rule-map.csv"
     public static let logonErrorList = "wazuh/lists/o365kit-logon-errors"
     public static let template = "wazuh/rules.xml.mustache"
+    public static let ruleTemplate = "wazuh/rule.xml.mustache"
     public static let schema = "wazuh/rules.rng"
 }
 
-/// Renders the rule XML through its template, and the lookup data in code (CSV and CDB
-/// have one escaping rule each and nothing for a template to shape).
+/// Renders the rule XML through its templates (one for the file, one for a rule), and the
+/// lookup data in code (CSV and CDB have one escaping rule each and nothing for a template
+/// to shape). Rules are rendered in parallel chunks and joined in order, so the bytes do
+/// not depend on scheduling.
 func renderWazuhPack(_ pack: WazuhPack, project: ValidatedProject, templates: TemplateSet) -> [RenderedFile] {
-    let rules: [[String: Any]] = pack.rules.map { rule in
-        var elements: [[String: Any]] = []
-        func element(_ tag: String, _ text: String, _ attributes: [(String, String)] = []) {
-            elements.append(["tag": tag, "text": text, "attributes": attributes.map { " \($0.0)=\"\($0.1)\"" }.joined()])
-        }
-        if !rule.parents.isEmpty { element("if_sid", rule.parents.map(String.init).joined(separator: ", ")) }
-        if let decoder = rule.decodedAs { element("decoded_as", decoder) }
-        if let location = rule.location { element("location", location) }
-        for field in rule.fields {
-            var attributes = [("name", field.name), ("type", field.type.rawValue)]
-            if field.negate { attributes.append(("negate", "yes")) }
-            element("field", field.pattern, attributes)
-        }
-        element("description", rule.description)
-        return [
-            "id": rule.id, "level": rule.level, "elements": elements,
-            "hasMitre": !rule.mitre.isEmpty, "mitre": rule.mitre,
-            "hasGroups": !rule.groups.isEmpty,
-            "groups": rule.groups.isEmpty ? "" : rule.groups.joined(separator: ",") + ",",
-            "options": rule.options,
-        ]
+    let rules = pack.rules
+    let chunkCount = min(max(1, rules.count / 256), ProcessInfo.processInfo.activeProcessorCount * 4)
+    let chunkSize = (rules.count + chunkCount - 1) / max(chunkCount, 1)
+    let chunks = ConcurrentResults<String>(count: chunkCount)
+    DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+        let slice = rules[min(chunk * chunkSize, rules.count)..<min((chunk + 1) * chunkSize, rules.count)]
+        chunks[chunk] = slice.map { templates.render(WazuhPackPaths.ruleTemplate, ruleValues($0)) }.joined()
     }
     let values: [String: Any] = [
         "groupName": "\(pack.profile.fieldPrefix),o365kit,",
@@ -40,10 +31,53 @@ func renderWazuhPack(_ pack: WazuhPack, project: ValidatedProject, templates: Te
         "packageVersion": project.settings.packageVersion,
         "attackVersion": project.catalog.version,
         "profile": pack.profile.rawValue,
-        "rules": rules,
+        // The rule template starts each rule with a blank line; the file template adds the
+        // newline before </group>.
+        "rules": String(chunks.values.joined().dropLast()),
     ]
     let xml = RenderedFile(path: WazuhPackPaths.rules, contents: templates.render(WazuhPackPaths.template, values))
     return [xml, renderRuleMap(pack, project), renderLogonErrorList(project)]
+}
+
+/// What the rule template sees: every value already a finished, escaped string.
+func ruleValues(_ rule: WazuhRule) -> [String: Any] {
+    var elements: [[String: String]] = []
+    func element(_ tag: String, _ text: String, _ attributes: [(String, String)] = []) {
+        elements.append(["tag": tag, "text": text, "attributes": attributes.map { " \($0.0)=\"\($0.1)\"" }.joined()])
+    }
+    if !rule.parents.isEmpty { element("if_sid", rule.parents.map(String.init).joined(separator: ", ")) }
+    if let decoder = rule.decodedAs { element("decoded_as", decoder) }
+    if let location = rule.location { element("location", location) }
+    for field in rule.fields {
+        var attributes = [("name", field.name), ("type", field.type.rawValue)]
+        if field.negate { attributes.append(("negate", "yes")) }
+        element("field", field.pattern, attributes)
+    }
+    element("description", rule.description)
+    return [
+        "id": String(rule.id), "level": String(rule.level), "elements": elements,
+        "hasMitre": !rule.mitre.isEmpty, "mitre": rule.mitre,
+        "hasGroups": !rule.groups.isEmpty,
+        "groups": rule.groups.isEmpty ? "" : rule.groups.joined(separator: ",") + ",",
+        "options": rule.options,
+    ]
+}
+
+/// Slots that concurrent workers fill by index; each index is written by one worker only.
+final class ConcurrentResults<Value>: @unchecked Sendable {
+    private var storage: [Value?]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        storage = Array(repeating: nil, count: count)
+    }
+
+    subscript(index: Int) -> Value? {
+        get { lock.withLock { storage[index] } }
+        set { lock.withLock { storage[index] = newValue } }
+    }
+
+    var values: [Value] { lock.withLock { storage.compactMap { $0 } } }
 }
 
 /// `o365kit-rule-map.csv`: rule id → what it means, for dashboards and for joining alerts
@@ -69,7 +103,7 @@ private func renderRuleMap(_ pack: WazuhPack, _ project: ValidatedProject) -> Re
 /// codes satisfy; other codes are left out of the list.
 private func renderLogonErrorList(_ project: ValidatedProject) -> RenderedFile {
     let lines = project.logonErrors.compactMap { mapping -> String? in
-        guard mapping.code.value.wholeMatch(of: /[A-Za-z0-9_\-]+/) != nil else { return nil }
+        guard mapping.assignment != .noTechnique, mapping.code.value.wholeMatch(of: /[A-Za-z0-9_\-]+/) != nil else { return nil }
         return "\(mapping.code.value):\(mapping.assignment.description)"
     }
     return RenderedFile(path: WazuhPackPaths.logonErrorList, contents: lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"))

@@ -37,7 +37,7 @@ public enum XMLChecker {
         defer { xmlSetStructuredErrorFunc(nil, nil) }
 
         let bytes = Array(wrapped.utf8)
-        let options = Int32(XML_PARSE_NONET.rawValue)
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue)
         guard let doc = bytes.withUnsafeBufferPointer({ buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
                 xmlReadMemory($0, Int32(bytes.count), path, "UTF-8", options)
@@ -59,14 +59,17 @@ public enum XMLChecker {
     }
 
     private static func validate(_ doc: xmlDocPtr, schema: String, schemaPath: String, sink: ErrorSink) {
-        let bytes = Array(schema.utf8)
-        let parser = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                xmlRelaxNGNewMemParserCtxt($0, Int32(bytes.count))
+        // The parser context only points at the schema bytes, so everything that reads them
+        // happens inside this closure, while they are alive.
+        var bytes = Array(schema.utf8)
+        let compiled: xmlRelaxNGPtr? = bytes.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
+                let parser = xmlRelaxNGNewMemParserCtxt(pointer, Int32(buffer.count))
+                defer { xmlRelaxNGFreeParserCtxt(parser) }
+                return xmlRelaxNGParse(parser)
             }
         }
-        defer { xmlRelaxNGFreeParserCtxt(parser) }
-        guard let compiled = xmlRelaxNGParse(parser) else {
+        guard let compiled else {
             sink.diagnostics.append(.error("xml-schema", "the RELAX NG schema does not compile", at: SourceLocation(path: schemaPath, line: 1, column: 1)))
             return
         }

@@ -13,16 +13,13 @@ func verifyWazuhRules(_ file: RenderedFile, pack: WazuhPack, project: ValidatedP
         return [.init("rule \(id) is generated from this row (\(origin.key))", at: row)]
     }
 
-    for (number, line) in file.contents.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-        if line.contains("<?xml") { out.append(.error("wazuh-xml", "XML declarations make Wazuh reject the whole ruleset", at: at(number + 1))) }
-        if line.contains("<![CDATA[") { out.append(.error("wazuh-xml", "Wazuh's XML parser rejects CDATA", at: at(number + 1))) }
-        if line.contains("&") { out.append(.error("wazuh-xml", "'&' is not allowed: Wazuh decodes no entities and the API rejects a raw '&'", at: at(number + 1))) }
-    }
+    out += forbiddenMarkup(in: file.contents).map { line, message in .error("wazuh-xml", message, at: at(line)) }
 
     let (root, problems) = XMLChecker.check(file.contents, path: path, relaxNG: schema, schemaPath: schemaPath)
     out += problems
     guard let root else { return out }
 
+    let lockedIDs = Set(project.lock.rules.values.map(\.id))
     var defined: Set<Int> = project.settings.profile == .native ? project.native.ids : []
     let nativeRoot = project.settings.profile == .native ? project.native.rootID : nil
     for group in root.children(named: "group") {
@@ -37,8 +34,7 @@ func verifyWazuhRules(_ file: RenderedFile, pack: WazuhPack, project: ValidatedP
                 out.append(.error("wazuh-rule", "rule without a numeric id and level", at: here))
                 continue
             }
-            let locked = project.lock.rules.values.contains { $0.id == id }
-            if !project.settings.ruleIDs.contains(id) && !locked {
+            if !project.settings.ruleIDs.contains(id) && !lockedIDs.contains(id) {
                 out.append(.error("wazuh-id-range", "rule id \(id) is outside \(project.settings.ruleIDs.lowerBound)-\(project.settings.ruleIDs.upperBound)", at: here, notes: notes(id)))
             }
             if !defined.insert(id).inserted {
@@ -74,4 +70,33 @@ func verifyWazuhRules(_ file: RenderedFile, pack: WazuhPack, project: ValidatedP
         }
     }
     return out
+}
+
+/// Lines holding what Wazuh cannot take: an XML declaration, CDATA, or any `&` (it decodes
+/// no entities, and the API rejects a raw one). One pass over the bytes.
+private func forbiddenMarkup(in text: String) -> [(Int, String)] {
+    var found: [(Int, String)] = []
+    var line = 1
+    var previous: UInt8 = 0
+    let cdata = Array("<![CDATA[".utf8)
+    var matched = 0
+    for byte in text.utf8 {
+        switch byte {
+        case UInt8(ascii: "\n"):
+            line += 1
+        case UInt8(ascii: "&"):
+            found.append((line, "'&' is not allowed: Wazuh decodes no entities and the API rejects a raw '&'"))
+        case UInt8(ascii: "?") where previous == UInt8(ascii: "<"):
+            found.append((line, "XML declarations and processing instructions make Wazuh reject the whole ruleset"))
+        default:
+            break
+        }
+        matched = byte == cdata[matched] ? matched + 1 : (byte == UInt8(ascii: "<") ? 1 : 0)
+        if matched == cdata.count {
+            found.append((line, "Wazuh's XML parser rejects CDATA"))
+            matched = 0
+        }
+        previous = byte
+    }
+    return found
 }

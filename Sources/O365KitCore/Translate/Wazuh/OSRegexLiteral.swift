@@ -4,43 +4,70 @@
 /// only a few literal escapes: `\( \) \\ \$ \|`. Anything else (`\+`, `\-`) fails to
 /// compile and takes the whole ruleset down.
 enum OSRegexLiteral {
-    /// Characters that stand for themselves in OS_Regex without an escape. `*` and `+`
-    /// are left out: after an escape they turn into quantifiers.
-    private static let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ._-:,'/@#%=~?!;[]{}\"")
-    private static let escaped: Set<Character> = ["(", ")", "$", "|"]
+    /// How each ASCII byte is written: 1 as itself, 2 behind a backslash, 0 not at all
+    /// (`*` and `+` turn into quantifiers after an escape, `\\`, `^` and `<` are trouble).
+    private static let byteClass: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 128)
+        for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ._-:,'/@#%=~?!;[]{}\"".utf8 { table[Int(c)] = 1 }
+        for c in "()$|".utf8 { table[Int(c)] = 2 }
+        return table
+    }()
 
     /// `^name$` with the characters that need it escaped, or nil when the name holds a
     /// character OS_Regex cannot express exactly (the caller then uses PCRE2).
     static func exact(_ name: String) -> String? {
-        var out = "^"
-        for c in name {
-            if plain.contains(c) {
-                out.append(c)
-            } else if escaped.contains(c) {
-                out += "\\\(c)"
-            } else {
-                return nil
+        var out: [UInt8] = [UInt8(ascii: "^")]
+        out.reserveCapacity(name.utf8.count + 8)
+        for byte in name.utf8 {
+            switch byte < 128 ? byteClass[Int(byte)] : 0 {
+            case 1: out.append(byte)
+            case 2: out += [UInt8(ascii: "\\"), byte]
+            default: return nil
             }
         }
-        return out + "$"
+        out.append(UInt8(ascii: "$"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Evaluates an escape-free OS_Regex pattern such as the native `^SendAs|SendOnBehalf$`:
     /// used only to find which native Operation rule claims an operation name.
     static func matches(pattern: String, _ text: String) -> Bool {
-        guard !pattern.contains("\\") else { return false }
-        let subject = text.lowercased()
-        return pattern.lowercased().split(separator: "|", omittingEmptySubsequences: false).contains { alternative in
-            var body = Substring(alternative)
-            let start = body.hasPrefix("^"), end = body.hasSuffix("$") && body.count > (start ? 1 : 0)
-            if start { body = body.dropFirst() }
-            if end { body = body.dropLast() }
-            switch (start, end) {
-            case (true, true): return subject == body
-            case (true, false): return subject.hasPrefix(body)
-            case (false, true): return subject.hasSuffix(body)
-            case (false, false): return subject.contains(body)
+        LiteralPattern(pattern)?.matches(text.lowercased()) ?? false
+    }
+
+    /// An escape-free OS_Regex pattern split into its alternatives, lower-cased once.
+    struct LiteralPattern: Sendable, Hashable {
+        private var alternatives: [(start: Bool, end: Bool, body: String)]
+
+        init?(_ pattern: String) {
+            guard !pattern.contains("\\") else { return nil }
+            alternatives = pattern.lowercased().split(separator: "|", omittingEmptySubsequences: false).map { alternative in
+                var body = Substring(alternative)
+                let start = body.hasPrefix("^"), end = body.hasSuffix("$") && body.count > (start ? 1 : 0)
+                if start { body = body.dropFirst() }
+                if end { body = body.dropLast() }
+                return (start, end, String(body))
             }
+        }
+
+        /// `subject` must already be lower-cased.
+        func matches(_ subject: String) -> Bool {
+            alternatives.contains { a in
+                switch (a.start, a.end) {
+                case (true, true): return subject == a.body
+                case (true, false): return subject.hasPrefix(a.body)
+                case (false, true): return subject.hasSuffix(a.body)
+                case (false, false): return subject.contains(a.body)
+                }
+            }
+        }
+
+        static func == (a: LiteralPattern, b: LiteralPattern) -> Bool {
+            a.alternatives.elementsEqual(b.alternatives) { $0 == $1 }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            for a in alternatives { hasher.combine(a.body) }
         }
     }
 }

@@ -29,6 +29,7 @@ func translateWazuhRules(_ project: ValidatedProject, ids: ResolvedIDs) -> Wazuh
         ))
     }
 
+    var excludedRecordTypes: [Int: [Int]] = [:]
     var operationRules: [WazuhRule] = []
     var parentOfLogonErrors: Int?
     for mapping in project.operations {
@@ -43,7 +44,8 @@ func translateWazuhRules(_ project: ValidatedProject, ids: ResolvedIDs) -> Wazuh
                 level = max(level, native.level)
             } else {
                 level = max(level, minimumLevelUnderNativeRoot)
-                let excluded = project.native.recordTypes(above: level)
+                let excluded = excludedRecordTypes[level] ?? project.native.recordTypes(above: level)
+                excludedRecordTypes[level] = excluded
                 if !excluded.isEmpty {
                     fields.append(.init(name: "\(prefix).RecordType", type: .osregex, negate: true,
                                         pattern: excluded.map { "^\($0)$" }.joined(separator: "|")))
@@ -124,5 +126,11 @@ private func describe(operation: String, prefix: String, techniques: [String], c
 /// A table value that can stand literally in rule XML text: Wazuh decodes no entities, so
 /// `<` and `&` cannot be written at all, and `$(` would be expanded as a field.
 private func safeText(_ value: String) -> String? {
-    value.contains(where: { $0 == "<" || $0 == "&" || $0 == ">" }) || value.contains("$(") ? nil : value
+    var previous: UInt8 = 0
+    for byte in value.utf8 {
+        if byte == UInt8(ascii: "<") || byte == UInt8(ascii: "&") || byte == UInt8(ascii: ">") { return nil }
+        if previous == UInt8(ascii: "$") && byte == UInt8(ascii: "(") { return nil }
+        previous = byte
+    }
+    return value
 }

@@ -4,10 +4,14 @@
 struct DuplicateKeyValidator: ProjectValidator {
     func check(_ project: ParsedProject) -> [Diagnostic] {
         let operations = project.operations.map {
-            Keyed(key: $0.operation, table: "operation", content: [$0.workload, $0.assignment.description, $0.level.map { "\($0.value)" } ?? ""])
+            Keyed(key: $0.operation, table: "operation", content: [
+                ("techniques", $0.assignment.description), ("workload", $0.workload), ("level", $0.level.map { "\($0.value)" } ?? ""),
+            ])
         }
         let logonErrors = project.logonErrors.map {
-            Keyed(key: $0.code, table: "LogonError", content: [$0.assignment.description, $0.level.map { "\($0.value)" } ?? ""])
+            Keyed(key: $0.code, table: "LogonError", content: [
+                ("techniques", $0.assignment.description), ("level", $0.level.map { "\($0.value)" } ?? ""),
+            ])
         }
         return check(operations) + check(logonErrors)
     }
@@ -15,7 +19,14 @@ struct DuplicateKeyValidator: ProjectValidator {
     struct Keyed {
         var key: Located<String>
         var table: String
-        var content: [String]
+        /// The cells that make two rows of one key agree or conflict, as (column, value).
+        var content: [(String, String)]
+
+        func differences(from other: Keyed) -> String {
+            zip(other.content, content).filter { $0.1 != $1.1 }
+                .map { "\($0.0) \($0.1.isEmpty ? "(empty)" : $0.1) vs \($1.1.isEmpty ? "(empty)" : $1.1)" }
+                .joined(separator: ", ")
+        }
     }
 
     private func check(_ rows: [Keyed]) -> [Diagnostic] {
@@ -26,10 +37,10 @@ struct DuplicateKeyValidator: ProjectValidator {
             let name = row.key.value
             if let first = exact[name] {
                 let note = Diagnostic.Note("first \(row.table) '\(name)' row is here", at: first.key.location)
-                if first.content == row.content {
+                if first.content.elementsEqual(row.content, by: ==) {
                     out.append(.error("duplicate-row", "\(row.table) '\(name)' is listed twice; delete this row", at: row.key.location, notes: [note]))
                 } else {
-                    out.append(.error("conflicting-row", "\(row.table) '\(name)' is mapped twice with different values (\(first.content[0]) vs \(row.content[0])); keep one row", at: row.key.location, notes: [note]))
+                    out.append(.error("conflicting-row", "\(row.table) '\(name)' is mapped twice with different values (\(row.differences(from: first))); keep one row", at: row.key.location, notes: [note]))
                 }
                 continue
             }

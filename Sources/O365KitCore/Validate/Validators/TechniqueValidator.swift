@@ -15,7 +15,7 @@ struct TechniqueValidator: ProjectValidator {
 
     private func check(_ id: Located<String>, catalog: AttackCatalog) -> [Diagnostic] {
         let text = id.value
-        guard text.wholeMatch(of: /T[0-9]+(\.[0-9]+)?/) != nil else {
+        guard isTechniqueIDShaped(text) else {
             return [.error("malformed-technique-id", "'\(text)' is not an ATT&CK technique id (expected T#### or T####.###)", at: id.location)]
         }
         guard let technique = catalog.techniques[text] else {
@@ -53,4 +53,22 @@ struct TechniqueValidator: ProjectValidator {
         }
         return out
     }
+}
+
+/// `T` followed by digits, optionally a dot and more digits; hand-rolled because this runs
+/// for every cell of very large tables.
+func isTechniqueIDShaped(_ text: String) -> Bool {
+    var bytes = text.utf8.makeIterator()
+    guard bytes.next() == UInt8(ascii: "T") else { return false }
+    var digits = 0, afterDot = -1
+    while let b = bytes.next() {
+        if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
+            if afterDot >= 0 { afterDot += 1 } else { digits += 1 }
+        } else if b == UInt8(ascii: "."), afterDot < 0, digits > 0 {
+            afterDot = 0
+        } else {
+            return false
+        }
+    }
+    return digits > 0 && afterDot != 0
 }

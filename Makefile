@@ -1,0 +1,33 @@
+# The two commands of README.md: `make pack` builds the default rule pack from the bundled
+# tables, `make test` runs the whole test suite. Both install missing system packages first.
+SWIFT ?= swift
+
+.PHONY: setup pack test check check-output bench clean
+
+setup:
+	@./.ci/setup
+
+## Build o365kit and regenerate output/ from mappings/ and templates/.
+pack: setup
+	$(SWIFT) build --product o365kit
+	$(SWIFT) run --skip-build o365kit build
+
+## Run every test (unit, golden-file, CLI end-to-end).
+test: setup
+	$(SWIFT) test
+
+## Validate the tables without writing anything.
+check: setup
+	$(SWIFT) run o365kit check
+
+## Fail when output/ or mappings/rules.lock.json is stale.
+check-output: setup
+	$(SWIFT) build --product o365kit
+	$(SWIFT) run --skip-build o365kit build --check
+
+## Benchmarks (release build): the generator on a synthetic 100,000-row table.
+bench: setup
+	./Benchmarks/generator.sh
+
+clean:
+	rm -rf .build

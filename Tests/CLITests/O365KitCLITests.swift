@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+/// End-to-end: the real `o365kit` executable, its exit codes and what it prints.
+@Suite struct O365KitCLITests {
+    @Test func committedOutputIsCurrent() throws {
+        let result = try run("o365kit", ["build", "--check"], in: repositoryRoot)
+        #expect(result.status == 0, "output/ is stale; run `make pack` and commit:\n\(result.stderr)")
+    }
+
+    @Test func helpShowsExamplesOnEveryCommand() throws {
+        for command in [["--help"], ["build", "--help"], ["check", "--help"]] {
+            let result = try run("o365kit", command, in: repositoryRoot)
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("Examples:"), "\(command)")
+        }
+    }
+
+    @Test func badUsageExits64() throws {
+        let result = try run("o365kit", ["check", "--no-such-flag"], in: repositoryRoot)
+        #expect(result.status == 64)
+    }
+
+    @Test func checkReportsEachProblemLocatedAndWritesNothing() throws {
+        let root = try temporaryProject()
+        let table = root.appendingPathComponent("mappings/operations.csv")
+        var text = try String(contentsOf: table, encoding: .utf8)
+        text += "Zz Typo,Exchange,T151,,seed-style typo,test\n"
+        text += "Zz Revoked,Exchange,T1086,,revoked,test\n"
+        text += "Zz Twice,Exchange,T1078,,dup,test\nZz Twice,Exchange,T1078,,dup,test\n"
+        text += "Zz Clash,Exchange,T1078,,one,test\nZz Clash,Exchange,T1098,,two,test\n"
+        try Data(text.utf8).write(to: table)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+
+        let check = try run("o365kit", ["check"], in: root)
+        #expect(check.status == 1)
+        let errors = check.stderr.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(errors == [
+            "mappings/operations.csv:\(lines - 5):18: error: unknown technique 'T151': not in ATT&CK Enterprise v18.1 [unknown-technique]",
+            "mappings/operations.csv:\(lines - 4):21: error: technique T1086 'PowerShell' is revoked in ATT&CK v18.1; use T1059.001 'Command and Scripting Interpreter: PowerShell' [revoked-technique]",
+            "mappings/operations.csv:\(lines - 2):1: error: operation 'Zz Twice' is listed twice; delete this row [duplicate-row]",
+            "mappings/operations.csv:\(lines):1: error: operation 'Zz Clash' is mapped twice with different values (techniques T1078 vs T1098); keep one row [conflicting-row]",
+        ])
+        #expect(check.stderr.contains("mappings/operations.csv:\(lines - 1):1: note: first operation 'Zz Clash' row is here"))
+
+        let build = try run("o365kit", ["build"], in: root)
+        #expect(build.status == 1)
+        #expect(build.stderr.contains("nothing was written"))
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("output").path))
+    }
+
+    @Test func jsonReportIsMachineReadable() throws {
+        let root = try temporaryProject()
+        let table = root.appendingPathComponent("mappings/operations.csv")
+        try Data((try String(contentsOf: table, encoding: .utf8) + "Zz,Exchange,T9999,,x,test\n").utf8).write(to: table)
+        let result = try run("o365kit", ["check", "--format", "json"], in: root)
+        #expect(result.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["errors"] as? Int == 1)
+        let first = try #require((object["diagnostics"] as? [[String: Any]])?.first { $0["id"] as? String == "unknown-technique" })
+        #expect((first["location"] as? [String: Any])?["path"] as? String == "mappings/operations.csv")
+    }
+
+    @Test func buildThenCheckThenDetectStaleness() throws {
+        let root = try temporaryProject()
+        try? FileManager.default.removeItem(at: root.appendingPathComponent("mappings/rules.lock.json"))
+        let build = try run("o365kit", ["build"], in: root)
+        #expect(build.status == 0, "\(build.stderr)")
+        #expect(build.stderr.contains("rule lock updated"))
+        #expect(try run("o365kit", ["build", "--check"], in: root).status == 0)
+
+        let rules = root.appendingPathComponent("output/wazuh/rules/0100-o365kit_mappings.xml")
+        try Data("edited by hand\n".utf8).write(to: rules)
+        let stale = try run("o365kit", ["build", "--check"], in: root)
+        #expect(stale.status == 1)
+        #expect(stale.stderr.contains("stale: output/wazuh/rules/0100-o365kit_mappings.xml: differs"))
+        #expect(try String(contentsOf: rules, encoding: .utf8) == "edited by hand\n", "--check must not write")
+
+        let rebuild = try run("o365kit", ["build", "--format", "json"], in: root)
+        #expect(rebuild.status == 0)
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(rebuild.stdout.utf8)) as? [String: Any])
+        #expect(summary["changed"] as? [String] == ["wazuh/rules/0100-o365kit_mappings.xml"])
+        #expect((summary["rules"] as? Int ?? 0) >= 151)
+    }
+
+    @Test func customFoldersAreHonoured() throws {
+        let root = try temporaryProject()
+        let elsewhere = FileManager.default.temporaryDirectory.appendingPathComponent("o365kit-out-\(UUID().uuidString)")
+        let result = try run("o365kit", ["build", "--mappings", root.appendingPathComponent("mappings").path,
+                                          "--templates", root.appendingPathComponent("templates").path, "--output", elsewhere.path], in: repositoryRoot)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("wazuh/rules/0100-o365kit_mappings.xml").path))
+        #expect(FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("MANIFEST.json").path))
+    }
+}
