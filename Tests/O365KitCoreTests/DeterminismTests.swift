@@ -16,7 +16,7 @@ import Testing
         let project = try TestProject()
         let before = try #require(try project.build())
         var table = try project.read("mappings/operations.csv")
-        table += "New-InboxRule,Exchange,T1564.008,,creates an inbox rule,test\n"
+        table += "Zz-Test-NewOperation,Exchange,T1564.008,,a row added by the test,test\n"
         try project.write("mappings/operations.csv", table)
         let after = try #require(try project.build())
 
@@ -24,7 +24,7 @@ import Testing
         #expect(newRules.subtracting(oldRules).count == 1)
         #expect(oldRules.subtracting(newRules).isEmpty)
         let added = try #require(newRules.subtracting(oldRules).first)
-        #expect(added.contains("^New-InboxRule$"))
+        #expect(added.contains("^Zz-Test-NewOperation$"))
         // Every pre-existing rule keeps its id.
         for (key, entry) in before.lock.rules {
             #expect(after.lock.rules[key]?.id == entry.id)

@@ -41,20 +41,35 @@ import Testing
     }
 
     @Test func logonErrorRulesRefineTheFailedLoginRule() throws {
-        let pack = try pack(["UserLoginFailed,,T1110,,x,t"], logonErrors: ["IdsLocked,T1110,10,x,t", "Other,none,,x,t"])
+        let pack = try pack(["UserLoginFailed,,T1110,,x,t"], logonErrors: ["IdsLocked,T1110,10,x,t", "KmsiInterrupt,none,,x,t"])
         let parent = try rule(pack, "operation:UserLoginFailed")
         let child = try rule(pack, "logon-error:IdsLocked")
         #expect(child.parents == [parent.id])
         #expect(child.level == 10)
         #expect(child.fields.map(\.pattern) == ["^IdsLocked$"])
-        #expect(!pack.rules.contains { $0.origin.key == "logon-error:Other" })
+        // A code with no adversary meaning lowers our own failed-login alert to informational.
+        let routine = try rule(pack, "logon-error:KmsiInterrupt")
+        #expect(routine.parents == [parent.id])
+        #expect(routine.level == 3)
         let order = pack.rules.map(\.id)
         #expect(order.firstIndex(of: parent.id)! < order.firstIndex(of: child.id)!)
     }
 
-    @Test func noTechniqueRowsGetNoRule() throws {
-        let pack = try pack(["HeartBeat,,none,,keep-alive,t", "UserLoginFailed,,T1110,,x,t"])
-        #expect(!pack.rules.contains { $0.origin.key == "operation:HeartBeat" })
+    @Test func noTechniqueRowsRefineTheNativeAlertOfTheSameLevel() throws {
+        let pack = try pack(["HeartBeat,,none,,keep-alive,t", "Send,,none,,routine mail,t", "UserLoginFailed,,T1110,,x,t"])
+        let heartbeat = try rule(pack, "operation:HeartBeat")
+        #expect(heartbeat.level == 3)
+        #expect(heartbeat.mitre.isEmpty)
+        #expect(heartbeat.groups == ["o365kit", "o365kit_informational"])
+        // Under the catch-all and every level-3 RecordType rule (e.g. 91545, STS logons), never
+        // under a louder one (91556, ThreatIntelligence, level 12).
+        #expect(heartbeat.parents.first == 91532)
+        #expect(heartbeat.parents.contains(91545))
+        #expect(!heartbeat.parents.contains(91556))
+        // An operation with its own native rule refines that rule at its level.
+        let send = try rule(pack, "operation:Send")
+        #expect(send.parents == [91707])
+        #expect(send.level == 4)
     }
 
     @Test func groupsAndMitreComeFromTheCatalog() throws {

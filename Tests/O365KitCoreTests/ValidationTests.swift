@@ -89,6 +89,15 @@ import Testing
         ])
     }
 
+    @Test func aQuotedKeyMayKeepWhiteSpaceAtItsEnds() throws {
+        let project = try TestProject()
+        try project.setOperations(["\"Trailing \",,T1098.001,,the API value ends in a space,test", "UserLoginFailed,,T1110,,ok,test"])
+        let (generation, diagnostics) = project.generate()
+        #expect(!diagnostics.hasErrors, "\(DiagnosticFormatter.text(diagnostics.sorted))")
+        let rule = try #require(generation?.pack.rules.first { $0.origin.key == "operation:Trailing " })
+        #expect(rule.fields[0].pattern == "^Trailing $")
+    }
+
     @Test func missingColumnAndMalformedCSV() throws {
         let project = try TestProject()
         try project.write("mappings/operations.csv", "operation,techniques,source\nX,T1078,test\n")

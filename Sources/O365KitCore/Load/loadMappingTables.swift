@@ -11,6 +11,7 @@ enum MappingTableSchema {
 struct RawRow {
     var location: SourceLocation
     var cells: [String: Located<String>]
+    var quoted: Set<String>
 
     func value(_ column: String) -> String { cells[column]?.value ?? "" }
 }
@@ -33,8 +34,12 @@ func loadRawTable(_ url: URL, required: [String], optional: [String], diagnostic
     guard ok else { return nil }
     return table.rows.map { row in
         var cells: [String: Located<String>] = [:]
-        for (i, header) in table.header.enumerated() { cells[header.value] = row.cells[i] }
-        return RawRow(location: row.location, cells: cells)
+        var quoted: Set<String> = []
+        for (i, header) in table.header.enumerated() {
+            cells[header.value] = row.cells[i]
+            if row.quoted[i] { quoted.insert(header.value) }
+        }
+        return RawRow(location: row.location, cells: cells, quoted: quoted)
     }
 }
 
@@ -96,7 +101,7 @@ func loadOperations(_ url: URL, diagnostics: DiagnosticCollector) -> [OperationM
         let level = parseLevel(row.cells["level"], diagnostics: diagnostics)
         guard level.ok else { return nil }
         return OperationMapping(
-            operation: operation, workload: row.value("workload"), assignment: assignment,
+            operation: operation, keyIsQuoted: row.quoted.contains("operation"), workload: row.value("workload"), assignment: assignment,
             level: level.level, rationale: row.value("rationale"), source: source.value, row: row.location
         )
     }
@@ -114,7 +119,7 @@ func loadLogonErrors(_ url: URL, diagnostics: DiagnosticCollector) -> [LogonErro
         let level = parseLevel(row.cells["level"], diagnostics: diagnostics)
         guard level.ok else { return nil }
         return LogonErrorMapping(
-            code: code, assignment: assignment, level: level.level,
+            code: code, keyIsQuoted: row.quoted.contains("logon_error"), assignment: assignment, level: level.level,
             rationale: row.value("rationale"), source: source.value, row: row.location
         )
     }

@@ -22,7 +22,7 @@ func loadSettings(_ url: URL, diagnostics: DiagnosticCollector) -> ProjectSettin
     let package = reader.mapping(top["package"], allowed: ["name", "version"], required: true)
     let wazuh = reader.mapping(top["wazuh"], allowed: ["profile", "rule_ids"], required: true)
     let ids = reader.mapping(wazuh["rule_ids"], allowed: ["first", "last"], required: true)
-    let levels = reader.mapping(top["levels"], allowed: ["default", "tactics"], required: true)
+    let levels = reader.mapping(top["levels"], allowed: ["default", "tactics", "no_technique"], required: true)
     let logon = reader.mapping(top["logon_errors"], allowed: ["parent_operation"], required: true)
 
     let name = reader.string(package["name"], key: "package.name")
@@ -46,6 +46,7 @@ func loadSettings(_ url: URL, diagnostics: DiagnosticCollector) -> ProjectSettin
         diagnostics.emit(.error("bad-settings", "wazuh.rule_ids.first (\(f.value)) is above last (\(l.value))", at: f.location))
     }
     let defaultLevel = reader.int(levels["default"], key: "levels.default", range: 0...16)
+    let noTechnique = reader.int(levels["no_technique"], key: "levels.no_technique", range: 0...16)
     var tacticLevels: [String: Int] = [:]
     if let node = levels["tactics"] {
         for (key, value) in reader.pairs(node, key: "levels.tactics") {
@@ -56,14 +57,14 @@ func loadSettings(_ url: URL, diagnostics: DiagnosticCollector) -> ProjectSettin
     }
     let parent = reader.string(logon["parent_operation"], key: "logon_errors.parent_operation")
 
-    guard let name, let version, let profile, let first, let last, let defaultLevel, let parent,
+    guard let name, let version, let profile, let first, let last, let defaultLevel, let noTechnique, let parent,
           first.value <= last.value, !reader.failed else { return nil }
     return ProjectSettings(
         packageName: name.value,
         packageVersion: version.value,
         profile: profile,
         ruleIDs: first.value...last.value,
-        levels: LevelPolicy(defaultLevel: defaultLevel.value, tactics: tacticLevels),
+        levels: LevelPolicy(defaultLevel: defaultLevel.value, tactics: tacticLevels, noTechnique: noTechnique.value),
         logonErrorOperation: parent.value,
         location: SourceLocation(path: path, line: 1, column: 1)
     )

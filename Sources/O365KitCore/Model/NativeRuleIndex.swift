@@ -20,10 +20,13 @@ public struct NativeRuleIndex: Sendable {
     private let operationRules: [(rule: Rule, pattern: OSRegexLiteral.LiteralPattern)]
     /// The rule every office365 event passes first (91531).
     public let rootID: Int
+    /// The catch-all child of the root for any event with a RecordType (91532).
+    public let catchAllID: Int
     public let path: String
 
-    public init(rules: [Int: Rule], rootID: Int, path: String) {
+    public init(rules: [Int: Rule], rootID: Int, catchAllID: Int, path: String) {
         self.rootID = rootID
+        self.catchAllID = catchAllID
         self.path = path
         self.rules = rules
         operationRules = rules.values.sorted { $0.id < $1.id }.compactMap { rule in
@@ -44,6 +47,13 @@ public struct NativeRuleIndex: Sendable {
     public func recordTypes(above level: Int) -> [Int] {
         rules.values.compactMap { $0.level > level ? $0.recordType : nil }.sorted()
     }
+
+    /// The ids of the RecordType rules whose level is at most `level`: an informational
+    /// rule hangs under these (and under the catch-all) so that it refines the native
+    /// alert of the same level instead of claiming the event.
+    public func recordTypeRules(atMost level: Int) -> [Int] {
+        rules.values.compactMap { $0.level <= level && $0.recordType != nil ? $0.id : nil }.sorted()
+    }
 }
 
 /// Reads the native ruleset file.
@@ -55,6 +65,7 @@ func loadNativeRuleIndex(_ url: URL, diagnostics: DiagnosticCollector) -> Native
     guard let root else { return nil }
     var rules: [Int: NativeRuleIndex.Rule] = [:]
     var rootID: Int?
+    var catchAllID: Int?
     for group in root.children(named: "group") {
         for element in group.children(named: "rule") {
             guard let id = element.attribute("id").flatMap(Int.init), let level = element.attribute("level").flatMap(Int.init) else { continue }
@@ -65,7 +76,11 @@ func loadNativeRuleIndex(_ url: URL, diagnostics: DiagnosticCollector) -> Native
                 case "office365.Operation":
                     rule.operationPattern = field.text
                 case "office365.RecordType":
-                    if let match = field.text.wholeMatch(of: /\^([0-9]+)\$/) { rule.recordType = Int(match.1) }
+                    if let match = field.text.wholeMatch(of: /\^([0-9]+)\$/) {
+                        rule.recordType = Int(match.1)
+                    } else if parents.count == 1 {
+                        catchAllID = id
+                    }
                 case "integration" where parents.isEmpty:
                     rootID = id
                 default:
@@ -75,9 +90,9 @@ func loadNativeRuleIndex(_ url: URL, diagnostics: DiagnosticCollector) -> Native
             rules[id] = rule
         }
     }
-    guard let rootID else {
-        diagnostics.emit(.error("bad-native-rules", "no root rule matching integration=office365 found", at: SourceLocation(path: path)))
+    guard let rootID, let catchAllID, rules[catchAllID]?.parents == [rootID] else {
+        diagnostics.emit(.error("bad-native-rules", "no root rule matching integration=office365 with a RecordType catch-all child found", at: SourceLocation(path: path)))
         return nil
     }
-    return NativeRuleIndex(rules: rules, rootID: rootID, path: path)
+    return NativeRuleIndex(rules: rules, rootID: rootID, catchAllID: catchAllID, path: path)
 }

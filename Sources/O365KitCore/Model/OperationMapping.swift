@@ -10,6 +10,8 @@ public enum TechniqueAssignment: Hashable, Sendable {
 public struct OperationMapping: Hashable, Sendable {
     /// The exact `Operation` string the API emits, trailing dot included.
     public var operation: Located<String>
+    /// A quoted key may keep white space at its ends, as a few API values do.
+    public var keyIsQuoted: Bool
     public var workload: String
     public var assignment: TechniqueAssignment
     /// An explicit Wazuh level overriding the tactic policy.
@@ -26,6 +28,7 @@ public struct OperationMapping: Hashable, Sendable {
 /// sign-in and its techniques. It refines the rule of the failed-login operation.
 public struct LogonErrorMapping: Hashable, Sendable {
     public var code: Located<String>
+    public var keyIsQuoted: Bool
     public var assignment: TechniqueAssignment
     public var level: Located<Int>?
     public var rationale: String

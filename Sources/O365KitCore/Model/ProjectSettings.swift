@@ -21,6 +21,8 @@ public enum WazuhFieldProfile: String, Sendable, CaseIterable {
 public struct LevelPolicy: Sendable, Equatable {
     public var defaultLevel: Int
     public var tactics: [String: Int]
+    /// The level of the informational rule of a row marked `none`.
+    public var noTechnique: Int
 
     public func level(forTactics shortnames: [String]) -> Int {
         shortnames.compactMap { tactics[$0] }.max() ?? defaultLevel

@@ -17,8 +17,10 @@ public struct CSVReader {
             scalars = scalars.dropFirst()
         }
 
-        var records: [(SourceLocation, [Located<String>])] = []
+        var records: [(SourceLocation, [Located<String>], [Bool])] = []
         var cells: [Located<String>] = []
+        var quotedCells: [Bool] = []
+        var cellQuoted = false
         var cell = ""
         var cellStart = loc(1, 1)
         var line = 1, column = 1
@@ -29,7 +31,9 @@ public struct CSVReader {
 
         func endCell() {
             cells.append(Located(cell, at: cellStart))
+            quotedCells.append(cellQuoted)
             cell = ""
+            cellQuoted = false
             afterClosingQuote = false
         }
 
@@ -73,9 +77,10 @@ public struct CSVReader {
                 }
                 if recordHasContent || !cell.isEmpty || !cells.isEmpty || afterClosingQuote {
                     endCell()
-                    records.append((cells[0].location, cells))
+                    records.append((cells[0].location, cells, quotedCells))
                 }
                 cells = []
+                quotedCells = []
                 recordHasContent = false
                 line += 1
                 column = 1
@@ -83,6 +88,7 @@ public struct CSVReader {
             case "\"":
                 if cell.isEmpty && !afterClosingQuote {
                     inQuotes = true
+                    cellQuoted = true
                     quoteOpenedAt = loc(line, column)
                     recordHasContent = true
                 } else {
@@ -106,20 +112,20 @@ public struct CSVReader {
         }
         if recordHasContent || !cell.isEmpty || !cells.isEmpty {
             endCell()
-            records.append((cells[0].location, cells))
+            records.append((cells[0].location, cells, quotedCells))
         }
 
-        guard let (_, header) = records.first else {
+        guard let (_, header, _) = records.first else {
             diagnostics.emit(.error("malformed-csv", "file is empty; expected a header row", at: loc(1, 1)))
             return nil
         }
         var rows: [CSVTable.Row] = []
-        for (location, rowCells) in records.dropFirst() {
+        for (location, rowCells, quoted) in records.dropFirst() {
             if rowCells.count != header.count {
                 diagnostics.emit(.error("malformed-csv", "row has \(rowCells.count) cells but the header has \(header.count)", at: location))
                 continue
             }
-            rows.append(CSVTable.Row(location: location, cells: rowCells))
+            rows.append(CSVTable.Row(location: location, cells: rowCells, quoted: quoted))
         }
         return CSVTable(path: path, header: header, rows: rows)
     }

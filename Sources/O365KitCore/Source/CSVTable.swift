@@ -4,6 +4,9 @@ public struct CSVTable: Sendable {
         /// The location of the row's first cell (its line is the row's line).
         public var location: SourceLocation
         public var cells: [Located<String>]
+        /// Whether each cell was written in quotes: a quoted cell keeps white space at its
+        /// ends on purpose.
+        public var quoted: [Bool]
     }
 
     public var path: String

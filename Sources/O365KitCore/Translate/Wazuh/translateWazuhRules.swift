@@ -10,6 +10,9 @@
 ///   with a negated RecordType field, leaving those events to Wazuh.
 /// LogonError rules are children of the failed-login operation's rule: the code refines
 /// the operation.
+/// A row marked `none` gets an informational rule at `levels.no_technique` that refines the
+/// native alert of the same or a lower level: a child of the native Operation rule if there
+/// is one, otherwise of the catch-all 91532 and of every RecordType rule at or below its level.
 /// In the legacy profile the pack brings its own root rule, as the old script had none.
 func translateWazuhRules(_ project: ValidatedProject, ids: ResolvedIDs) -> WazuhPack {
     let settings = project.settings
@@ -33,7 +36,12 @@ func translateWazuhRules(_ project: ValidatedProject, ids: ResolvedIDs) -> Wazuh
     var operationRules: [WazuhRule] = []
     var parentOfLogonErrors: Int?
     for mapping in project.operations {
-        guard case .techniques(let located) = mapping.assignment else { continue }
+        let id = ids.id(for: mapping.key)
+        if mapping.operation.value == settings.logonErrorOperation { parentOfLogonErrors = id }
+        guard case .techniques(let located) = mapping.assignment else {
+            operationRules.append(informationalOperationRule(mapping, id: id, project: project, rootParent: rootParent))
+            continue
+        }
         let techniques = located.map(\.value)
         var level = mapping.level?.value ?? settings.levels.level(forTactics: tactics(of: techniques, in: project.catalog))
         var parents = [rootParent]
@@ -52,8 +60,6 @@ func translateWazuhRules(_ project: ValidatedProject, ids: ResolvedIDs) -> Wazuh
                 }
             }
         }
-        let id = ids.id(for: mapping.key)
-        if mapping.operation.value == settings.logonErrorOperation { parentOfLogonErrors = id }
         operationRules.append(WazuhRule(
             id: id, level: level, parents: parents, decodedAs: nil, location: nil, fields: fields,
             description: describe(operation: mapping.operation.value, prefix: prefix, techniques: techniques, catalog: project.catalog),
@@ -65,13 +71,15 @@ func translateWazuhRules(_ project: ValidatedProject, ids: ResolvedIDs) -> Wazuh
     var logonRules: [WazuhRule] = []
     if let parent = parentOfLogonErrors {
         for mapping in project.logonErrors {
-            guard case .techniques(let located) = mapping.assignment else { continue }
-            let techniques = located.map(\.value)
-            let level = mapping.level?.value ?? settings.levels.level(forTactics: tactics(of: techniques, in: project.catalog))
+            let techniques = mapping.assignment.ids
+            let level = mapping.level?.value ?? (mapping.assignment == .noTechnique
+                ? settings.levels.noTechnique
+                : settings.levels.level(forTactics: tactics(of: techniques, in: project.catalog)))
+            let code = safeText(mapping.code.value) ?? "$(\(prefix).LogonError)"
             logonRules.append(WazuhRule(
                 id: ids.id(for: mapping.key), level: level, parents: [parent], decodedAs: nil, location: nil,
                 fields: [match(field: "\(prefix).LogonError", mapping.code.value)],
-                description: "Office 365: \(settings.logonErrorOperation) with LogonError \(safeText(mapping.code.value) ?? "$(\(prefix).LogonError)") for $(\(prefix).UserId) - \(techniqueList(techniques, project.catalog))",
+                description: "Office 365: \(settings.logonErrorOperation) with LogonError \(code) for $(\(prefix).UserId) - \(techniques.isEmpty ? informationalText : techniqueList(techniques, project.catalog))",
                 groups: groups(techniques, project.catalog), mitre: techniques, options: ["no_full_log"],
                 origin: .init(key: mapping.key, row: mapping.row)
             ))
@@ -93,9 +101,35 @@ let minimumLevelUnderNativeRoot = 4
 func ruleKeys(_ project: ValidatedProject) -> [String] {
     var keys: [String] = []
     if project.settings.profile == .legacyIntegration { keys.append(legacyRootKey) }
-    keys += project.operations.filter { $0.assignment != .noTechnique }.map(\.key)
-    keys += project.logonErrors.filter { $0.assignment != .noTechnique }.map(\.key)
+    keys += project.operations.map(\.key)
+    keys += project.logonErrors.map(\.key)
     return keys
+}
+
+/// What the description of an informational rule says instead of techniques.
+private let informationalText = "no MITRE technique, routine activity"
+
+private func informationalOperationRule(_ mapping: OperationMapping, id: Int, project: ValidatedProject, rootParent: Int) -> WazuhRule {
+    let settings = project.settings
+    let prefix = settings.profile.fieldPrefix
+    var level = mapping.level?.value ?? settings.levels.noTechnique
+    var parents = [rootParent]
+    if settings.profile == .native {
+        if let native = project.native.operationRule(for: mapping.operation.value) {
+            parents = [native.id]
+            level = max(level, native.level)
+        } else {
+            parents = [project.native.catchAllID] + project.native.recordTypeRules(atMost: level)
+        }
+    }
+    let name = safeText(mapping.operation.value) ?? "$(\(prefix).Operation)"
+    return WazuhRule(
+        id: id, level: level, parents: parents, decodedAs: nil, location: nil,
+        fields: [match(field: "\(prefix).Operation", mapping.operation.value)],
+        description: "Office 365: \(name) by $(\(prefix).UserId) - \(informationalText)",
+        groups: ["o365kit", "o365kit_informational"], mitre: [], options: ["no_full_log"],
+        origin: .init(key: mapping.key, row: mapping.row)
+    )
 }
 
 private func match(field: String, _ value: String) -> WazuhRule.Field {
