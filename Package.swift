@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "o365kit", targets: ["o365kit"]),
         .library(name: "O365KitCore", targets: ["O365KitCore"]),
+        .library(name: "WazuhRuleEngine", targets: ["WazuhRuleEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,6 +38,23 @@ let package = Package(
         .testTarget(
             name: "O365KitCoreTests",
             dependencies: ["O365KitCore"]
+        ),
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        .target(
+            name: "WazuhRuleEngine",
+            dependencies: ["CLibXML2", "CPCRE2"]
+        ),
+        .executableTarget(
+            name: "wazuh-engine-bench",
+            dependencies: ["WazuhRuleEngine"]
+        ),
+        .testTarget(
+            name: "WazuhRuleEngineTests",
+            dependencies: ["WazuhRuleEngine"]
         ),
     ]
 )
