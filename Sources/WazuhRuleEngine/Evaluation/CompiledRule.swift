@@ -1,6 +1,7 @@
 /// A rule prepared for fast evaluation: field names resolved to slots, lists resolved,
-/// correlation parameters normalised the way analysisd stores them.
-struct CompiledRule: Sendable {
+/// correlation parameters normalised the way analysisd stores them. A class, so the hot loop
+/// passes one reference instead of copying a struct full of references.
+final class CompiledRule: Sendable {
     struct Field: Sendable {
         let slot: Int
         let pattern: FieldPattern
@@ -41,6 +42,32 @@ struct CompiledRule: Sendable {
     let mitreIDs: [String]
 
     static let defaultTimeframe: Int64 = 360
+
+    init(id: Int, level: Int, noalert: Bool, decodedAs: String?, match: PatternCondition?,
+         regex: PatternCondition?, location: PatternCondition?, fields: [Field], lists: [List],
+         unsupported: Bool, matchedHistory: Int?, frequencySkip: Int, timeframe: Int64,
+         sameSlots: [Int], differentSlots: [Int], ignore: Int64, description: DescriptionTemplate,
+         groups: [String], mitreIDs: [String]) {
+        self.id = id
+        self.level = level
+        self.noalert = noalert
+        self.decodedAs = decodedAs
+        self.match = match
+        self.regex = regex
+        self.location = location
+        self.fields = fields
+        self.lists = lists
+        self.unsupported = unsupported
+        self.matchedHistory = matchedHistory
+        self.frequencySkip = frequencySkip
+        self.timeframe = timeframe
+        self.sameSlots = sameSlots
+        self.differentSlots = differentSlots
+        self.ignore = ignore
+        self.description = description
+        self.groups = groups
+        self.mitreIDs = mitreIDs
+    }
 }
 
 /// Interns the field names that rules refer to, so each event resolves them once.

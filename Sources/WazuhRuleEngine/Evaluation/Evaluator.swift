@@ -9,34 +9,86 @@ import Foundation
 /// fails, even negated. `if_matched_sid` counts earlier events, newest first, within
 /// `timeframe` seconds of the current one, whose final rule was that sid.
 public struct Evaluator: Sendable {
-    private let ruleSet: RuleSet
-    private let compiled: [CompiledRule]
-    private let slots: FieldSlots
-    /// For each rule index: whether some rule correlates on it (`if_matched_sid`).
-    private let keepsHistory: [Bool]
-    /// For each rule index with history: the longest timeframe that searches it.
-    private let historyHorizon: [Int64]
-
-    private var history: [[CorrelationEntry]]
-    private var timeIgnored: [Int64?]
+    private let program: EvaluationProgram
+    private var state: CorrelationState
 
     /// Prepares `ruleSet` for evaluation.
     public init(ruleSet: RuleSet) {
-        self.ruleSet = ruleSet
+        program = EvaluationProgram(ruleSet)
+        state = CorrelationState(program)
+    }
+
+    /// Evaluates one event received at `time` and returns the rule it ends at, or nil
+    /// when no rule matches. Events must be given in time order.
+    public mutating func evaluate(_ event: DecodedEvent, at time: Date) -> Alert? {
+        let now = Int64(time.timeIntervalSince1970.rounded(.down))
+        let walk = Walk(program: program, event: event, now: now)
+        guard let path = walk.run(&state), let last = path.last else { return nil }
+        let ruleIndex = Int(program.nodeRule[Int(last)])
+        let rule = program.rules[ruleIndex]
+        let chain = path.map { program.rules[Int(program.nodeRule[Int($0)])].id }
+        func alert(_ generates: Bool) -> Alert {
+            Alert(ruleID: rule.id, level: rule.level, description: rule.description.expand(event),
+                  groups: rule.groups, mitreIDs: rule.mitreIDs, chain: chain, generatesAlert: generates)
+        }
+        // As analysisd: level 0 ends here; `ignore` may suppress; then the event is remembered
+        // for rules that correlate on this one.
+        if rule.level == 0 { return alert(false) }
+        if rule.ignore > 0 {
+            if let since = state.timeIgnored[ruleIndex] {
+                if now - since < rule.ignore { return alert(false) }
+                state.timeIgnored[ruleIndex] = nil
+            } else {
+                state.timeIgnored[ruleIndex] = now
+            }
+        }
+        if program.keepsHistory[ruleIndex] {
+            state.record(walk.currentEntry(), in: ruleIndex, program: program, now: now)
+        }
+        return alert(true)
+    }
+}
+
+/// The immutable, flattened form of a `RuleSet` that the evaluator walks.
+final class EvaluationProgram: Sendable {
+    let rules: [CompiledRule]
+    let nodeRule: [Int32]
+    let childStart: [Int32]
+    let childEnd: [Int32]
+    let childList: [Int32]
+    let roots: [Int32]
+    let slotByLowercasedName: [String: Int]
+    let slotCount: Int
+    /// Slots whose values correlation compares (`same_field`/`different_field`).
+    let correlationSlots: [Int]
+    /// Per rule: whether some rule correlates on it (`if_matched_sid`).
+    let keepsHistory: [Bool]
+    /// Per rule with history: the longest timeframe that searches it.
+    let historyHorizon: [Int64]
+    /// Per rule with history: the searching rules that use `same_field` (indexed by value).
+    let sameFieldSearchers: [[Int]]
+
+    init(_ ruleSet: RuleSet) {
         var slots = FieldSlots()
         var indexByID: [Int: Int] = [:]
         for (i, rule) in ruleSet.rules.enumerated() { indexByID[rule.id] = i }
-        var compiled: [CompiledRule] = []
+        var rules: [CompiledRule] = []
         var keeps = [Bool](repeating: false, count: ruleSet.rules.count)
         var horizon = [Int64](repeating: 0, count: ruleSet.rules.count)
-        for rule in ruleSet.rules {
+        var searchers = [[Int]](repeating: [], count: ruleSet.rules.count)
+        var correlationSlots = Set<Int>()
+        for (index, rule) in ruleSet.rules.enumerated() {
             let matchedHistory = rule.ifMatchedSid.flatMap { indexByID[$0] }
             let timeframe = Int64(rule.timeframe ?? Int(CompiledRule.defaultTimeframe))
+            let sameSlots = rule.sameFields.map { slots.slot($0) }
+            let differentSlots = rule.differentFields.map { slots.slot($0) }
+            correlationSlots.formUnion(sameSlots + differentSlots)
             if let h = matchedHistory {
                 keeps[h] = true
                 horizon[h] = max(horizon[h], timeframe)
+                if !sameSlots.isEmpty { searchers[h].append(index) }
             }
-            compiled.append(CompiledRule(
+            rules.append(CompiledRule(
                 id: rule.id, level: rule.level, noalert: rule.noalert, decodedAs: rule.decodedAs,
                 match: rule.match, regex: rule.regex, location: rule.location,
                 fields: rule.fields.map { .init(slot: slots.slot($0.name), pattern: $0.pattern, negate: $0.negate) },
@@ -49,70 +101,95 @@ public struct Evaluator: Sendable {
                 unsupported: !rule.unsupported.isEmpty,
                 matchedHistory: matchedHistory,
                 frequencySkip: rule.frequency.map { $0 - 2 } ?? 0,
-                timeframe: timeframe,
-                sameSlots: rule.sameFields.map { slots.slot($0) },
-                differentSlots: rule.differentFields.map { slots.slot($0) },
-                ignore: Int64(rule.ignore ?? 0),
-                description: DescriptionTemplate(rule.description),
+                timeframe: timeframe, sameSlots: sameSlots, differentSlots: differentSlots,
+                ignore: Int64(rule.ignore ?? 0), description: DescriptionTemplate(rule.description),
                 groups: rule.groups, mitreIDs: rule.mitreIDs))
         }
-        self.compiled = compiled
-        self.slots = slots
+        var childStart: [Int32] = [], childEnd: [Int32] = [], childList: [Int32] = []
+        for node in ruleSet.nodes {
+            childStart.append(Int32(childList.count))
+            childList += node.children.map(Int32.init)
+            childEnd.append(Int32(childList.count))
+        }
+        self.rules = rules
+        self.nodeRule = ruleSet.nodes.map { Int32($0.rule) }
+        self.childStart = childStart
+        self.childEnd = childEnd
+        self.childList = childList
+        self.roots = ruleSet.roots.map(Int32.init)
+        self.slotByLowercasedName = slots.slotByLowercasedName
+        self.slotCount = slots.count
+        self.correlationSlots = correlationSlots.sorted()
         self.keepsHistory = keeps
         self.historyHorizon = horizon
-        self.history = Array(repeating: [], count: ruleSet.rules.count)
-        self.timeIgnored = Array(repeating: nil, count: ruleSet.rules.count)
+        self.sameFieldSearchers = searchers
     }
+}
 
-    /// Evaluates one event received at `time` and returns the rule it ends at, or nil
-    /// when no rule matches. Events must be given in time order.
-    public mutating func evaluate(_ event: DecodedEvent, at time: Date) -> Alert? {
-        let now = Int64(time.timeIntervalSince1970.rounded(.down))
-        var view = EventView(event: event, slotCount: slots.count)
+/// One event's pass through the tree: slot values gathered once into a byte buffer.
+private final class Walk {
+    let program: EvaluationProgram
+    let event: DecodedEvent
+    let now: Int64
+    /// The bytes of every slot's value, back to back; `slotStart[s] < 0` means missing.
+    private var bytes: [UInt8] = []
+    private var slotStart: [Int32]
+    private var slotLength: [Int32]
+    private var fieldIndex: [Int32]
+    private var entry: CorrelationEntry?
+
+    init(program: EvaluationProgram, event: DecodedEvent, now: Int64) {
+        self.program = program
+        self.event = event
+        self.now = now
+        slotStart = [Int32](repeating: -1, count: program.slotCount)
+        slotLength = [Int32](repeating: 0, count: program.slotCount)
+        fieldIndex = [Int32](repeating: -1, count: program.slotCount)
         for (i, field) in event.fields.enumerated() {
-            if let slot = slots.slotByLowercasedName[field.lowercasedKey], view.slots[slot] < 0 {
-                view.slots[slot] = Int32(i)
-            }
+            guard let slot = program.slotByLowercasedName[field.lowercasedKey], slotStart[slot] < 0 else { continue }
+            slotStart[slot] = Int32(bytes.count)
+            bytes += field.value.utf8
+            slotLength[slot] = Int32(bytes.count) - slotStart[slot]
+            fieldIndex[slot] = Int32(i)
         }
-        let current = CorrelationEntry(time: now, view: view)
-
-        var path: [Int] = []
-        var final: [Int]?
-        for root in ruleSet.roots {
-            if check(node: root, view: view, current: current, now: now, path: &path) {
-                final = path
-                break
-            }
-        }
-        guard let final, let last = final.last else { return nil }
-        let ruleIndex = ruleSet.nodes[last].rule
-        let rule = compiled[ruleIndex]
-        let chain = final.map { compiled[ruleSet.nodes[$0].rule].id }
-        func alert(_ generates: Bool) -> Alert {
-            Alert(ruleID: rule.id, level: rule.level, description: rule.description.expand(event),
-                  groups: rule.groups, mitreIDs: rule.mitreIDs, chain: chain, generatesAlert: generates)
-        }
-        if rule.level == 0 { return alert(false) }
-        if rule.ignore > 0 {
-            if let since = timeIgnored[ruleIndex] {
-                if now - since < rule.ignore { return alert(false) }
-                timeIgnored[ruleIndex] = nil
-            } else {
-                timeIgnored[ruleIndex] = now
-            }
-        }
-        if keepsHistory[ruleIndex] { record(current, in: ruleIndex, now: now) }
-        return alert(true)
     }
 
-    /// Depth-first match of `node`; on success `path` holds the nodes from here to the final one.
-    private func check(node: Int, view: EventView, current: CorrelationEntry, now: Int64, path: inout [Int]) -> Bool {
-        let n = ruleSet.nodes[node]
-        let rule = compiled[n.rule]
-        guard matches(rule, view: view, current: current, now: now) else { return false }
+    func value(_ slot: Int) -> String? {
+        let i = fieldIndex[slot]
+        return i < 0 ? nil : event.fields[Int(i)].value
+    }
+
+    /// This event as a correlation entry (created once, on first need).
+    func currentEntry() -> CorrelationEntry {
+        if let entry { return entry }
+        var values = [String?](repeating: nil, count: program.slotCount)
+        for slot in program.correlationSlots { values[slot] = value(slot) }
+        let created = CorrelationEntry(time: now, values: values)
+        entry = created
+        return created
+    }
+
+    /// Returns the node path of the final rule, or nil.
+    func run(_ state: inout CorrelationState) -> [Int32]? {
+        var path: [Int32] = []
+        path.reserveCapacity(8)
+        let found = bytes.withUnsafeBufferPointer { valueBytes in
+            program.roots.contains { check($0, valueBytes, &state, &path) }
+        }
+        return found ? path : nil
+    }
+
+    private func check(_ node: Int32, _ valueBytes: UnsafeBufferPointer<UInt8>,
+                       _ state: inout CorrelationState, _ path: inout [Int32]) -> Bool {
+        let ruleIndex = Int(program.nodeRule[Int(node)])
+        let rule = program.rules[ruleIndex]
+        guard matches(rule, ruleIndex, valueBytes, &state) else { return false }
         path.append(node)
-        for child in n.children {
-            if check(node: child, view: view, current: current, now: now, path: &path) { return true }
+        var c = program.childStart[Int(node)]
+        let end = program.childEnd[Int(node)]
+        while c < end {
+            if check(program.childList[Int(c)], valueBytes, &state, &path) { return true }
+            c += 1
         }
         if rule.noalert {
             path.removeLast()
@@ -121,29 +198,26 @@ public struct Evaluator: Sendable {
         return true
     }
 
-    private func matches(_ rule: CompiledRule, view: EventView, current: CorrelationEntry, now: Int64) -> Bool {
+    private func matches(_ rule: CompiledRule, _ ruleIndex: Int, _ valueBytes: UnsafeBufferPointer<UInt8>,
+                         _ state: inout CorrelationState) -> Bool {
         if rule.unsupported { return false }
-        let event = view.event
         if let decoder = rule.decodedAs, decoder != event.decoder { return false }
-        if let match = rule.match, !test(match, event.log) { return false }
-        if let regex = rule.regex, !test(regex, event.log) { return false }
-        if let location = rule.location, !test(location, event.location) { return false }
+        if let match = rule.match, match.pattern.matches(event.log) == match.negate { return false }
+        if let regex = rule.regex, regex.pattern.matches(event.log) == regex.negate { return false }
+        if let location = rule.location, location.pattern.matches(event.location) == location.negate { return false }
         for field in rule.fields {
-            guard let hit = view.withValue(field.slot, { field.pattern.matches(bytes: $0) }) else { return false }
-            if hit == field.negate { return false }
+            let start = Int(slotStart[field.slot])
+            if start < 0 { return false }
+            let value = UnsafeBufferPointer(rebasing: valueBytes[start..<(start + Int(slotLength[field.slot]))])
+            if field.pattern.matches(bytes: value) == field.negate { return false }
         }
         for list in rule.lists {
-            guard let value = view.string(list.slot) else { return false }
-            if !Self.lookup(list, value) { return false }
+            guard let key = value(list.slot), Self.lookup(list, key) else { return false }
         }
         if let history = rule.matchedHistory {
-            return searchHistory(history, for: rule, current: current, now: now)
+            return state.search(history, for: rule, at: ruleIndex, walk: self)
         }
         return true
-    }
-
-    private func test(_ condition: PatternCondition, _ s: String) -> Bool {
-        condition.pattern.matches(s) != condition.negate
     }
 
     private static func lookup(_ condition: CompiledRule.List, _ key: String) -> Bool {
@@ -161,24 +235,90 @@ public struct Evaluator: Sendable {
             return condition.checkValue?.matches(value) ?? true
         }
     }
+}
+
+/// An earlier event remembered for correlation; `matched` is shared and mutable as in analysisd.
+final class CorrelationEntry: @unchecked Sendable {
+    let time: Int64
+    /// Values of the correlation slots (nil when the field is missing).
+    let values: [String?]
+    var matched = 0
+
+    init(time: Int64, values: [String?]) {
+        self.time = time
+        self.values = values
+    }
+}
+
+/// A time-ordered list of entries that drops its oldest ones cheaply.
+struct EntryQueue: Sendable {
+    private(set) var items: [CorrelationEntry] = []
+    private(set) var head = 0
+
+    var newest: CorrelationEntry? { items.count > head ? items[items.count - 1] : nil }
+    var isEmpty: Bool { items.count == head }
+
+    mutating func append(_ entry: CorrelationEntry) { items.append(entry) }
+
+    /// Drops entries older than `horizon` seconds before `now`.
+    mutating func prune(now: Int64, horizon: Int64) {
+        while head < items.count, now - items[head].time > horizon { head += 1 }
+        if head > 64 && head * 2 > items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+    }
+}
+
+/// Per-evaluator memory of earlier events (`Search_LastSids` lists) and `ignore` times.
+struct CorrelationState: Sendable {
+    /// Per rule: events whose final rule it was (only for rules something correlates on).
+    var history: [EntryQueue]
+    /// Per searching rule with `same_field`: the same history split by the same-field values.
+    var buckets: [[String: EntryQueue]]
+    var timeIgnored: [Int64?]
+    private var recordsSinceSweep = 0
+
+    init(_ program: EvaluationProgram) {
+        history = Array(repeating: EntryQueue(), count: program.rules.count)
+        buckets = Array(repeating: [:], count: program.rules.count)
+        timeIgnored = Array(repeating: nil, count: program.rules.count)
+    }
+
+    private static func key(_ slots: [Int], _ values: (Int) -> String?) -> String? {
+        var key = ""
+        for slot in slots {
+            guard let v = values(slot) else { return nil }
+            key += v
+            key += "\u{0}"
+        }
+        return key
+    }
 
     /// `Search_LastSids`: walk earlier events newest first within the timeframe; stop at one
     /// already counted for an alert of this level or higher; fire on the qualifying event that
     /// completes `frequency` (counting the current one) and mark the events involved.
-    private func searchHistory(_ index: Int, for rule: CompiledRule, current: CorrelationEntry, now: Int64) -> Bool {
-        let entries = history[index]
-        guard let newest = entries.last else { return false }
+    ///
+    /// Events that differ in a `same_field` are skipped without effect, so they are looked up
+    /// in a per-value bucket instead of being walked over; the outcome is the same.
+    fileprivate mutating func search(_ index: Int, for rule: CompiledRule, at ruleIndex: Int, walk: Walk) -> Bool {
+        guard let newest = history[index].newest else { return false }
+        let entries: EntryQueue
+        if rule.sameSlots.isEmpty {
+            entries = history[index]
+        } else {
+            guard let key = Self.key(rule.sameSlots, walk.value), let bucket = buckets[ruleIndex][key] else { return false }
+            entries = bucket
+        }
         var counted = 0
-        for entry in entries.reversed() {
-            if now - entry.time > rule.timeframe { return false }
+        var i = entries.items.count - 1
+        while i >= entries.head {
+            let entry = entries.items[i]
+            i -= 1
+            if walk.now - entry.time > rule.timeframe { return false }
             var qualifies = true
-            for slot in rule.sameSlots {
-                guard let a = entry.view.string(slot), let b = current.view.string(slot), a == b else { qualifies = false; break }
-            }
-            if qualifies {
-                for slot in rule.differentSlots {
-                    guard let a = entry.view.string(slot), let b = current.view.string(slot), a != b else { qualifies = false; break }
-                }
+            for slot in rule.differentSlots {
+                guard let a = entry.values[slot], let b = walk.value(slot), a != b else { qualifies = false; break }
             }
             if !qualifies { continue }
             if entry.matched >= rule.level { return false }
@@ -186,7 +326,7 @@ public struct Evaluator: Sendable {
                 counted += 1
                 continue
             }
-            current.matched = rule.level
+            walk.currentEntry().matched = rule.level
             entry.matched = rule.level
             newest.matched = rule.level
             return true
@@ -194,49 +334,28 @@ public struct Evaluator: Sendable {
         return false
     }
 
-    private mutating func record(_ entry: CorrelationEntry, in index: Int, now: Int64) {
+    mutating func record(_ entry: CorrelationEntry, in index: Int, program: EvaluationProgram, now: Int64) {
+        let horizon = program.historyHorizon[index]
         history[index].append(entry)
-        // Forget what no timeframe can reach any more.
-        let horizon = historyHorizon[index]
-        if let firstKept = history[index].firstIndex(where: { now - $0.time <= horizon }), firstKept > 0 {
-            history[index].removeFirst(firstKept)
+        history[index].prune(now: now, horizon: horizon)
+        for searcher in program.sameFieldSearchers[index] {
+            let rule = program.rules[searcher]
+            guard let key = Self.key(rule.sameSlots, { entry.values[$0] }) else { continue }
+            buckets[searcher][key, default: EntryQueue()].append(entry)
+            buckets[searcher][key]?.prune(now: now, horizon: rule.timeframe)
         }
-    }
-}
-
-/// An event with the rule field names resolved to positions in its field list.
-struct EventView: Sendable {
-    let event: DecodedEvent
-    var slots: [Int32]
-
-    init(event: DecodedEvent, slotCount: Int) {
-        self.event = event
-        self.slots = [Int32](repeating: -1, count: slotCount)
-    }
-
-    func string(_ slot: Int) -> String? {
-        let i = slots[slot]
-        return i < 0 ? nil : event.fields[Int(i)].value
-    }
-
-    /// Runs `body` over the UTF-8 bytes of the field in `slot`; nil when the field is missing.
-    @inline(__always)
-    func withValue<R>(_ slot: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
-        let i = slots[slot]
-        if i < 0 { return nil }
-        var value = event.fields[Int(i)].value
-        return value.withUTF8(body)
-    }
-}
-
-/// An earlier event remembered for correlation; `matched` is shared and mutable as in analysisd.
-final class CorrelationEntry: @unchecked Sendable {
-    let time: Int64
-    let view: EventView
-    var matched = 0
-
-    init(time: Int64, view: EventView) {
-        self.time = time
-        self.view = view
+        // Now and then, drop buckets that only hold expired events.
+        recordsSinceSweep += 1
+        if recordsSinceSweep >= 10_000 {
+            recordsSinceSweep = 0
+            for searcher in program.sameFieldSearchers[index] {
+                let timeframe = program.rules[searcher].timeframe
+                buckets[searcher] = buckets[searcher].compactMapValues { queue in
+                    var queue = queue
+                    queue.prune(now: now, horizon: timeframe)
+                    return queue.isEmpty ? nil : queue
+                }
+            }
+        }
     }
 }
