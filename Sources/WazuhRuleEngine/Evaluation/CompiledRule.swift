@@ -71,16 +71,68 @@ final class CompiledRule: Sendable {
 }
 
 /// Interns the field names that rules refer to, so each event resolves them once.
+/// Names compare ASCII case-insensitively, like Wazuh's `strcasecmp` in `FindField`.
 struct FieldSlots: Sendable {
-    private(set) var slotByLowercasedName: [String: Int] = [:]
+    private(set) var names: [[UInt8]] = []
+    private var slotByName: [[UInt8]: Int] = [:]
 
-    var count: Int { slotByLowercasedName.count }
+    var count: Int { names.count }
 
     mutating func slot(_ name: String) -> Int {
-        let key = name.lowercased()
-        if let slot = slotByLowercasedName[key] { return slot }
-        let slot = slotByLowercasedName.count
-        slotByLowercasedName[key] = slot
-        return slot
+        let key = name.utf8.map(asciiLower)
+        if let slot = slotByName[key] { return slot }
+        names.append(key)
+        slotByName[key] = names.count - 1
+        return names.count - 1
+    }
+}
+
+/// An open-addressing table from lower-cased field name bytes to slots, probed straight from
+/// an event's key bytes without building strings.
+struct SlotTable: Sendable {
+    private let names: [[UInt8]]
+    private let table: [Int32]
+    private let mask: Int
+
+    init(_ slots: FieldSlots) {
+        names = slots.names
+        var size = 16
+        while size < names.count * 4 { size *= 2 }
+        var table = [Int32](repeating: -1, count: size)
+        for (slot, name) in names.enumerated() {
+            var i = Self.hash(name.withUnsafeBufferPointer { $0 }) & (size - 1)
+            while table[i] >= 0 { i = (i + 1) & (size - 1) }
+            table[i] = Int32(slot)
+        }
+        self.table = table
+        self.mask = size - 1
+    }
+
+    @inline(__always)
+    private static func hash(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in key { h = (h ^ UInt64(asciiLower(b))) &* 0x100000001b3 }
+        return Int(truncatingIfNeeded: h >> 1)
+    }
+
+    /// The slot of the field named by `key` (any case), or -1.
+    @inline(__always)
+    func slot(for key: UnsafeBufferPointer<UInt8>) -> Int {
+        var i = Self.hash(key) & mask
+        while true {
+            let slot = Int(table[i])
+            if slot < 0 { return -1 }
+            let name = names[slot]
+            if name.count == key.count {
+                var same = true
+                var j = 0
+                while j < key.count {
+                    if asciiLower(key[j]) != name[j] { same = false; break }
+                    j += 1
+                }
+                if same { return slot }
+            }
+            i = (i + 1) & mask
+        }
     }
 }

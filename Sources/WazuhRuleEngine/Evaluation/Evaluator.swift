@@ -57,7 +57,7 @@ final class EvaluationProgram: Sendable {
     let childEnd: [Int32]
     let childList: [Int32]
     let roots: [Int32]
-    let slotByLowercasedName: [String: Int]
+    let slotTable: SlotTable
     let slotCount: Int
     /// Slots whose values correlation compares (`same_field`/`different_field`).
     let correlationSlots: [Int]
@@ -67,6 +67,15 @@ final class EvaluationProgram: Sendable {
     let historyHorizon: [Int64]
     /// Per rule with history: the searching rules that use `same_field` (indexed by value).
     let sameFieldSearchers: [[Int]]
+    /// Field checks of all rules back to back; rule `r` owns `fieldStart[r]..<fieldEnd[r]`.
+    let fieldChecks: [FieldCheck]
+    let fieldStart: [Int32]
+    let fieldEnd: [Int32]
+    let literalPool: [UInt8]
+    let genericPatterns: [FieldPattern]
+    /// Per rule: only `<field>` conditions, so the fast path decides alone.
+    let fieldsOnly: [Bool]
+    let noalert: [Bool]
 
     init(_ ruleSet: RuleSet) {
         var slots = FieldSlots()
@@ -105,6 +114,26 @@ final class EvaluationProgram: Sendable {
                 ignore: Int64(rule.ignore ?? 0), description: DescriptionTemplate(rule.description),
                 groups: rule.groups, mitreIDs: rule.mitreIDs))
         }
+        var checks: [FieldCheck] = [], fieldStart: [Int32] = [], fieldEnd: [Int32] = []
+        var pool: [UInt8] = [], generics: [FieldPattern] = []
+        for rule in rules {
+            fieldStart.append(Int32(checks.count))
+            for field in rule.fields {
+                checks.append(.make(slot: field.slot, pattern: field.pattern, negate: field.negate,
+                                    pool: &pool, generics: &generics))
+            }
+            fieldEnd.append(Int32(checks.count))
+        }
+        self.fieldChecks = checks
+        self.fieldStart = fieldStart
+        self.fieldEnd = fieldEnd
+        self.literalPool = pool
+        self.genericPatterns = generics
+        self.fieldsOnly = rules.map {
+            !$0.unsupported && $0.decodedAs == nil && $0.match == nil && $0.regex == nil && $0.location == nil
+                && $0.lists.isEmpty && $0.matchedHistory == nil
+        }
+        self.noalert = rules.map(\.noalert)
         var childStart: [Int32] = [], childEnd: [Int32] = [], childList: [Int32] = []
         for node in ruleSet.nodes {
             childStart.append(Int32(childList.count))
@@ -117,7 +146,7 @@ final class EvaluationProgram: Sendable {
         self.childEnd = childEnd
         self.childList = childList
         self.roots = ruleSet.roots.map(Int32.init)
-        self.slotByLowercasedName = slots.slotByLowercasedName
+        self.slotTable = SlotTable(slots)
         self.slotCount = slots.count
         self.correlationSlots = correlationSlots.sorted()
         self.keepsHistory = keeps
@@ -131,32 +160,37 @@ private final class Walk {
     let program: EvaluationProgram
     let event: DecodedEvent
     let now: Int64
-    /// The bytes of every slot's value, back to back; `slotStart[s] < 0` means missing.
-    private var bytes: [UInt8] = []
-    private var slotStart: [Int32]
-    private var slotLength: [Int32]
-    private var fieldIndex: [Int32]
+    /// Per slot: where its value sits in the event's storage (-1 when missing).
+    private let slotStart: [Int32]
+    private let slotLength: [Int32]
+    private let fieldIndex: [Int32]
     private var entry: CorrelationEntry?
 
     init(program: EvaluationProgram, event: DecodedEvent, now: Int64) {
         self.program = program
         self.event = event
         self.now = now
-        slotStart = [Int32](repeating: -1, count: program.slotCount)
-        slotLength = [Int32](repeating: 0, count: program.slotCount)
-        fieldIndex = [Int32](repeating: -1, count: program.slotCount)
-        for (i, field) in event.fields.enumerated() {
-            guard let slot = program.slotByLowercasedName[field.lowercasedKey], slotStart[slot] < 0 else { continue }
-            slotStart[slot] = Int32(bytes.count)
-            bytes += field.value.utf8
-            slotLength[slot] = Int32(bytes.count) - slotStart[slot]
-            fieldIndex[slot] = Int32(i)
+        var slotStart = [Int32](repeating: -1, count: program.slotCount)
+        var slotLength = [Int32](repeating: 0, count: program.slotCount)
+        var fieldIndex = [Int32](repeating: -1, count: program.slotCount)
+        event.storage.withUnsafeBufferPointer { storage in
+            for (i, entry) in event.entries.enumerated() {
+                let key = UnsafeBufferPointer(rebasing: storage[Int(entry.keyStart)..<Int(entry.keyStart + entry.keyCount)])
+                let slot = program.slotTable.slot(for: key)
+                guard slot >= 0, slotStart[slot] < 0 else { continue }
+                slotStart[slot] = entry.valueStart
+                slotLength[slot] = entry.valueCount
+                fieldIndex[slot] = Int32(i)
+            }
         }
+        self.slotStart = slotStart
+        self.slotLength = slotLength
+        self.fieldIndex = fieldIndex
     }
 
     func value(_ slot: Int) -> String? {
         let i = fieldIndex[slot]
-        return i < 0 ? nil : event.fields[Int(i)].value
+        return i < 0 ? nil : event.value(of: event.entries[Int(i)])
     }
 
     /// This event as a correlation entry (created once, on first need).
@@ -169,48 +203,99 @@ private final class Walk {
         return created
     }
 
+    /// The unsafe views the hot loop reads; valid only inside `run`.
+    private struct Views {
+        let values: UnsafeBufferPointer<UInt8>
+        let slotStart: UnsafeBufferPointer<Int32>
+        let slotLength: UnsafeBufferPointer<Int32>
+        let checks: UnsafeBufferPointer<FieldCheck>
+        let pool: UnsafeBufferPointer<UInt8>
+        let fieldStart: UnsafeBufferPointer<Int32>
+        let fieldEnd: UnsafeBufferPointer<Int32>
+        let fieldsOnly: UnsafeBufferPointer<Bool>
+        let noalert: UnsafeBufferPointer<Bool>
+        let nodeRule: UnsafeBufferPointer<Int32>
+        let childStart: UnsafeBufferPointer<Int32>
+        let childEnd: UnsafeBufferPointer<Int32>
+        let childList: UnsafeBufferPointer<Int32>
+    }
+
     /// Returns the node path of the final rule, or nil.
     func run(_ state: inout CorrelationState) -> [Int32]? {
         var path: [Int32] = []
         path.reserveCapacity(8)
-        let found = bytes.withUnsafeBufferPointer { valueBytes in
-            program.roots.contains { check($0, valueBytes, &state, &path) }
+        let p = program
+        let found = event.storage.withUnsafeBufferPointer { values in
+            slotStart.withUnsafeBufferPointer { slotStart in
+            slotLength.withUnsafeBufferPointer { slotLength in
+            p.fieldChecks.withUnsafeBufferPointer { checks in
+            p.literalPool.withUnsafeBufferPointer { pool in
+            p.fieldStart.withUnsafeBufferPointer { fieldStart in
+            p.fieldEnd.withUnsafeBufferPointer { fieldEnd in
+            p.fieldsOnly.withUnsafeBufferPointer { fieldsOnly in
+            p.noalert.withUnsafeBufferPointer { noalert in
+            p.nodeRule.withUnsafeBufferPointer { nodeRule in
+            p.childStart.withUnsafeBufferPointer { childStart in
+            p.childEnd.withUnsafeBufferPointer { childEnd in
+            p.childList.withUnsafeBufferPointer { childList in
+                let views = Views(values: values, slotStart: slotStart, slotLength: slotLength, checks: checks,
+                                  pool: pool, fieldStart: fieldStart, fieldEnd: fieldEnd, fieldsOnly: fieldsOnly,
+                                  noalert: noalert, nodeRule: nodeRule, childStart: childStart,
+                                  childEnd: childEnd, childList: childList)
+                return p.roots.contains { check($0, views, &state, &path) }
+            }}}}}}}}}}}}
         }
         return found ? path : nil
     }
 
-    private func check(_ node: Int32, _ valueBytes: UnsafeBufferPointer<UInt8>,
-                       _ state: inout CorrelationState, _ path: inout [Int32]) -> Bool {
-        let ruleIndex = Int(program.nodeRule[Int(node)])
-        let rule = program.rules[ruleIndex]
-        guard matches(rule, ruleIndex, valueBytes, &state) else { return false }
+    private func check(_ node: Int32, _ v: Views, _ state: inout CorrelationState, _ path: inout [Int32]) -> Bool {
+        let ruleIndex = Int(v.nodeRule[Int(node)])
+        guard fieldsMatch(ruleIndex, v) else { return false }
+        if !v.fieldsOnly[ruleIndex] {
+            guard otherConditionsMatch(program.rules[ruleIndex], ruleIndex, &state) else { return false }
+        }
         path.append(node)
-        var c = program.childStart[Int(node)]
-        let end = program.childEnd[Int(node)]
+        var c = Int(v.childStart[Int(node)])
+        let end = Int(v.childEnd[Int(node)])
         while c < end {
-            if check(program.childList[Int(c)], valueBytes, &state, &path) { return true }
+            if check(v.childList[c], v, &state, &path) { return true }
             c += 1
         }
-        if rule.noalert {
+        if v.noalert[ruleIndex] {
             path.removeLast()
             return false
         }
         return true
     }
 
-    private func matches(_ rule: CompiledRule, _ ruleIndex: Int, _ valueBytes: UnsafeBufferPointer<UInt8>,
-                         _ state: inout CorrelationState) -> Bool {
+    @inline(__always)
+    private func fieldsMatch(_ ruleIndex: Int, _ v: Views) -> Bool {
+        var i = Int(v.fieldStart[ruleIndex])
+        let end = Int(v.fieldEnd[ruleIndex])
+        while i < end {
+            let check = v.checks[i]
+            i += 1
+            let start = Int(v.slotStart[Int(check.slot)])
+            if start < 0 { return false }  // a missing field fails, negated or not
+            let value = UnsafeBufferPointer(rebasing: v.values[start..<(start + Int(v.slotLength[Int(check.slot)]))])
+            let hit: Bool
+            if check.kind == .generic {
+                hit = program.genericPatterns[Int(check.generic)].matches(bytes: value)
+            } else {
+                hit = check.literalMatches(value, v.pool)
+            }
+            if hit == check.negate { return false }
+        }
+        return true
+    }
+
+    /// Everything but `<field>`: decoder, full-log patterns, location, lists, correlation.
+    private func otherConditionsMatch(_ rule: CompiledRule, _ ruleIndex: Int, _ state: inout CorrelationState) -> Bool {
         if rule.unsupported { return false }
         if let decoder = rule.decodedAs, decoder != event.decoder { return false }
-        if let match = rule.match, match.pattern.matches(event.log) == match.negate { return false }
-        if let regex = rule.regex, regex.pattern.matches(event.log) == regex.negate { return false }
+        if let match = rule.match, matchesLog(match.pattern) == match.negate { return false }
+        if let regex = rule.regex, matchesLog(regex.pattern) == regex.negate { return false }
         if let location = rule.location, location.pattern.matches(event.location) == location.negate { return false }
-        for field in rule.fields {
-            let start = Int(slotStart[field.slot])
-            if start < 0 { return false }
-            let value = UnsafeBufferPointer(rebasing: valueBytes[start..<(start + Int(slotLength[field.slot]))])
-            if field.pattern.matches(bytes: value) == field.negate { return false }
-        }
         for list in rule.lists {
             guard let key = value(list.slot), Self.lookup(list, key) else { return false }
         }
@@ -218,6 +303,14 @@ private final class Walk {
             return state.search(history, for: rule, at: ruleIndex, walk: self)
         }
         return true
+    }
+
+    /// The full log as a C string (up to its first NUL).
+    private func matchesLog(_ pattern: FieldPattern) -> Bool {
+        event.logBytes.withUnsafeBufferPointer { log in
+            let end = log.firstIndex(of: 0) ?? log.count
+            return pattern.matches(bytes: UnsafeBufferPointer(rebasing: log[..<end]))
+        }
     }
 
     private static func lookup(_ condition: CompiledRule.List, _ key: String) -> Bool {

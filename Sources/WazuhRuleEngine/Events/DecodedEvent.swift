@@ -7,8 +7,6 @@ public struct DecodedField: Hashable, Sendable {
     /// The value as text: strings verbatim, numbers and booleans printed, arrays as
     /// `cJSON_Print` text.
     public let value: String
-    /// `key` lower-cased; Wazuh looks dynamic fields up case-insensitively.
-    let lowercasedKey: String
 }
 
 /// An event after Wazuh's decoding phase: the full log, its location, the decoder that
@@ -22,23 +20,26 @@ public struct DecodedField: Hashable, Sendable {
 /// instead of dynamic ones, as in `json_decoder.c`.
 public struct DecodedEvent: Sendable {
     /// The full log line (the JSON text) that `<match>`/`<regex>` see.
-    public let log: String
+    public var log: String { String(decoding: logBytes, as: UTF8.self) }
     /// The event location (`office365` for the wodle).
     public let location: String
     /// The decoder name, or nil when no decoder matched.
     public let decoder: String?
-    /// Dynamic fields in document order (duplicates kept; lookups use the first).
-    public let fields: [DecodedField]
     /// Static fields filled by well-known top-level keys.
     public let staticFields: [String: String]
+
+    let logBytes: [UInt8]
+    /// Keys and values of all dynamic fields, back to back.
+    let storage: [UInt8]
+    /// Dynamic fields in document order (duplicates kept; lookups use the first).
+    let entries: [FieldEntry]
 
     /// Decodes one event line the way analysisd would for `location`.
     public init(json: Data, location: String = "office365") {
         let bytes = [UInt8](json)
-        self.log = String(decoding: bytes, as: UTF8.self)
+        self.logBytes = bytes
         self.location = location
-        var fields: [DecodedField] = []
-        var statics: [String: String] = [:]
+        var flattened: JSONFlattener?
         let decoder = bytes.withUnsafeBufferPointer { buf -> String? in
             let name: String
             let dropNulls: Bool
@@ -49,14 +50,18 @@ public struct DecodedEvent: Sendable {
             } else {
                 return nil
             }
-            if case .object(let members)? = JSONReader.parse(buf) {
-                Flattener(dropNulls: dropNulls).flatten(members, prefix: nil, fields: &fields, statics: &statics)
-            }
+            flattened = JSONFlattener.flatten(buf, dropNulls: dropNulls)
             return name
         }
         self.decoder = decoder
-        self.fields = fields
-        self.staticFields = statics
+        self.storage = flattened?.storage ?? []
+        self.entries = flattened?.entries ?? []
+        self.staticFields = flattened?.statics ?? [:]
+    }
+
+    /// Dynamic fields in document order (duplicates kept).
+    public var fields: [DecodedField] {
+        entries.map { DecodedField(key: key(of: $0), value: value(of: $0)) }
     }
 
     /// Wraps a bare Office 365 audit record the way the wodle sends it:
@@ -70,10 +75,27 @@ public struct DecodedEvent: Sendable {
         return out
     }
 
-    /// The value of dynamic field `name` (case-insensitive, first occurrence), or nil.
+    /// The value of dynamic field `name` (ASCII case-insensitive, first occurrence), or nil.
     public func field(_ name: String) -> String? {
-        let lower = name.lowercased()
-        return fields.first { $0.lowercasedKey == lower }?.value
+        let wanted = Array(name.utf8)
+        for entry in entries where Int(entry.keyCount) == wanted.count {
+            let start = Int(entry.keyStart)
+            var same = true
+            for i in 0..<wanted.count where asciiLower(storage[start + i]) != asciiLower(wanted[i]) {
+                same = false
+                break
+            }
+            if same { return value(of: entry) }
+        }
+        return nil
+    }
+
+    func key(of entry: FieldEntry) -> String {
+        String(decoding: storage[Int(entry.keyStart)..<Int(entry.keyStart + entry.keyCount)], as: UTF8.self)
+    }
+
+    func value(of entry: FieldEntry) -> String {
+        String(decoding: storage[Int(entry.valueStart)..<Int(entry.valueStart + entry.valueCount)], as: UTF8.self)
     }
 
     private static let jsonPrematch = try! OSRegex("^{\\s*\"")
@@ -85,38 +107,3 @@ let jsonStaticKeys: Set<String> = [
     "srcip", "dstip", "dstport", "srcport", "protocol", "action", "srcuser", "dstuser",
     "id", "status", "command", "url", "data", "systemname",
 ]
-
-/// Flattens a parsed JSON object into decoder fields.
-private struct Flattener {
-    let dropNulls: Bool
-
-    func flatten(_ members: [(key: [UInt8], value: JSONValue)], prefix: [UInt8]?,
-                 fields: inout [DecodedField], statics: inout [String: String]) {
-        for member in members {
-            var key = prefix ?? []
-            if prefix != nil { key.append(UInt8(ascii: ".")) }
-            key += member.key
-            let text: [UInt8]
-            switch member.value {
-            case .object(let inner):
-                flatten(inner, prefix: key, fields: &fields, statics: &statics)
-                continue
-            case .string(let s): text = s
-            case .number(let d): text = Array(CJSONText.decoderNumber(d).utf8)
-            case .bool(let b): text = Array((b ? "true" : "false").utf8)
-            case .null:
-                if dropNulls { continue }
-                text = Array("null".utf8)
-            case .array: text = CJSONText.print(member.value)
-            }
-            // Values are C strings in Wazuh: anything after a NUL is lost.
-            let value = String(decoding: text.prefix { $0 != 0 }, as: UTF8.self)
-            let keyString = String(decoding: key.prefix { $0 != 0 }, as: UTF8.self)
-            if jsonStaticKeys.contains(keyString) {
-                statics[keyString] = value
-            } else {
-                fields.append(DecodedField(key: keyString, value: value, lowercasedKey: keyString.lowercased()))
-            }
-        }
-    }
-}

@@ -13,14 +13,24 @@ indirect enum JSONValue: Sendable {
 /// up to 0x20, trailing bytes after the value are ignored, numbers are whatever `strtod` reads.
 struct JSONReader {
     private let bytes: UnsafeBufferPointer<UInt8>
-    private var pos = 0
+    private(set) var pos = 0
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, at pos: Int = 0) {
+        self.bytes = bytes
+        self.pos = pos
+    }
 
     /// Parses the first JSON value in `bytes`, or returns nil where `cJSON_Parse` fails.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> JSONValue? {
         var reader = JSONReader(bytes)
         return reader.value(depth: 0)
+    }
+
+    /// Parses the value starting at `pos`; returns it and the position after it.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, at pos: Int, depth: Int) -> (JSONValue, Int)? {
+        var reader = JSONReader(bytes, at: pos)
+        guard let v = reader.value(depth: depth) else { return nil }
+        return (v, reader.pos)
     }
 
     private mutating func skipWhitespace() {
@@ -99,7 +109,7 @@ struct JSONReader {
                     guard let low = hex4(), low >= 0xDC00 && low <= 0xDFFF else { return nil }
                     scalar = 0x10000 + (((scalar & 0x3FF) << 10) | (low & 0x3FF))
                 }
-                appendUTF8(scalar, to: &out)
+                Self.appendUTF8(scalar, to: &out)
             default:
                 return nil
             }
@@ -107,7 +117,7 @@ struct JSONReader {
         return nil
     }
 
-    private mutating func hex4() -> UInt32? {
+    mutating func hex4() -> UInt32? {
         guard pos + 4 <= bytes.count else { return nil }
         var v: UInt32 = 0
         for _ in 0..<4 {
@@ -125,7 +135,7 @@ struct JSONReader {
         return v
     }
 
-    private func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+    static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
         switch scalar {
         case 0..<0x80: out.append(UInt8(scalar))
         case 0x80..<0x800:

@@ -1,4 +1,5 @@
 import CPCRE2
+import Foundation
 
 /// A `type="pcre2"` pattern, compiled by the real PCRE2 library the way Wazuh does it:
 /// options 0, i.e. case-sensitive, unanchored, not UTF (the subject is matched as bytes).
@@ -8,6 +9,9 @@ public final class PCRE2Pattern: @unchecked Sendable, Hashable, CustomStringConv
     /// The pattern exactly as written in the rule.
     public let pattern: String
     private let code: OpaquePointer
+    /// One match block reused under a lock: creating one per match costs an allocation.
+    private let matchData: OpaquePointer?
+    private let lock = NSLock()
 
     /// Compiles `pattern`, failing where `pcre2_compile` fails, with PCRE2's own message.
     public init(_ pattern: String) throws(PatternError) {
@@ -27,11 +31,15 @@ public final class PCRE2Pattern: @unchecked Sendable, Hashable, CustomStringConv
             throw PatternError(flavour: .pcre2, pattern: pattern, reason: "\(message) at offset \(errorOffset)")
         }
         code = compiled
+        matchData = pcre2_match_data_create_8(1, nil)
         // JIT is an optimisation only; when unavailable the interpreter gives the same answers.
         _ = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE))
     }
 
-    deinit { pcre2_code_free_8(code) }
+    deinit {
+        if let matchData { pcre2_match_data_free_8(matchData) }
+        pcre2_code_free_8(code)
+    }
 
     /// Whether the pattern matches anywhere in `s` (up to its first NUL).
     public func matches(_ s: String) -> Bool {
@@ -40,13 +48,15 @@ public final class PCRE2Pattern: @unchecked Sendable, Hashable, CustomStringConv
 
     /// Whether the pattern matches anywhere in the bytes `s`.
     public func matches(bytes s: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let data = pcre2_match_data_create_from_pattern_8(code, nil) else { return false }
-        defer { pcre2_match_data_free_8(data) }
+        guard let matchData else { return false }
+        lock.lock()
+        defer { lock.unlock() }
         let empty: [UInt8] = [0]
         let rc = empty.withUnsafeBufferPointer { fallback in
-            pcre2_match_8(code, s.baseAddress ?? fallback.baseAddress, s.count, 0, 0, data, nil)
+            pcre2_match_8(code, s.baseAddress ?? fallback.baseAddress, s.count, 0, 0, matchData, nil)
         }
-        return rc > 0
+        // 0 means "matched, but the one-pair vector was too small for the groups": still a match.
+        return rc >= 0
     }
 
     public var description: String { pattern }
