@@ -55,7 +55,7 @@ enum CJSONText {
 
     /// cJSON's `print_number`: `%d` for integral int values, else `%1.15g` (or `%1.17g`
     /// when 15 digits do not round-trip); NaN and infinities print as `null`.
-    private static func printNumber(_ d: Double) -> String {
+    static func printNumber(_ d: Double) -> String {
         if d.isNaN || d.isInfinite { return "null" }
         let valueint = saturatedInt32(d)
         if Double(valueint) == d { return String(valueint) }
@@ -64,7 +64,7 @@ enum CJSONText {
         return String(format: "%1.17g", d)
     }
 
-    private static func writeString(_ s: [UInt8], into out: inout [UInt8]) {
+    static func writeString(_ s: [UInt8], into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for b in s {
             switch b {

@@ -73,9 +73,7 @@ struct JSONFlattener {
         case UInt8(ascii: "{"):
             return object(depth: depth, nested: true)
         case UInt8(ascii: "["):
-            guard let (value, end) = JSONReader.parse(bytes, at: pos, depth: depth) else { return false }
-            pos = end
-            storage += CJSONText.print(value)
+            guard printValue(depth: depth, printDepth: 0) else { return false }
         case UInt8(ascii: "\""):
             guard Self.string(bytes, &pos, into: &storage) else { return false }
         case UInt8(ascii: "n"):
@@ -100,10 +98,16 @@ struct JSONFlattener {
     /// Records the pair whose value was just written at `valueStart`.
     private mutating func emit(valueStart: Int) {
         // Keys and values are C strings in Wazuh: anything after a NUL is lost.
-        var valueCount = storage.count - valueStart
-        if let nul = storage[valueStart...].firstIndex(of: 0) { valueCount = nul - valueStart }
-        var keyCount = key.count
-        if let nul = key.firstIndex(of: 0) { keyCount = nul }
+        let valueCount = storage.withUnsafeBufferPointer { s in
+            var i = valueStart
+            while i < s.count && s[i] != 0 { i += 1 }
+            return i - valueStart
+        }
+        let keyCount = key.withUnsafeBufferPointer { k in
+            var i = 0
+            while i < k.count && k[i] != 0 { i += 1 }
+            return i
+        }
         if keyCount <= 10, let name = Self.staticKey(key[..<keyCount]) {
             statics[name] = String(decoding: storage[valueStart..<(valueStart + valueCount)], as: UTF8.self)
             storage.removeSubrange(valueStart...)
@@ -118,6 +122,99 @@ struct JSONFlattener {
     private static func staticKey(_ key: ArraySlice<UInt8>) -> String? {
         let name = String(decoding: key, as: UTF8.self)
         return jsonStaticKeys.contains(name) ? name : nil
+    }
+
+    /// Parses the value at `pos` and writes it the way `cJSON_Print` would, straight into
+    /// `storage` (used for arrays, whose text is what the rules see).
+    private mutating func printValue(depth: Int, printDepth: Int) -> Bool {
+        if depth > 1000 { return false }
+        skipWhitespace()
+        guard pos < bytes.count else { return false }
+        switch bytes[pos] {
+        case UInt8(ascii: "["):
+            pos += 1
+            storage.append(UInt8(ascii: "["))
+            skipWhitespace()
+            if pos < bytes.count && bytes[pos] == UInt8(ascii: "]") { pos += 1; storage.append(UInt8(ascii: "]")); return true }
+            while true {
+                guard printValue(depth: depth + 1, printDepth: printDepth + 1) else { return false }
+                skipWhitespace()
+                guard pos < bytes.count else { return false }
+                if bytes[pos] == UInt8(ascii: ",") { pos += 1; storage += [44, 32]; continue }
+                if bytes[pos] == UInt8(ascii: "]") { pos += 1; storage.append(UInt8(ascii: "]")); return true }
+                return false
+            }
+        case UInt8(ascii: "{"):
+            pos += 1
+            let inner = printDepth + 1
+            storage += [UInt8(ascii: "{"), 10]
+            skipWhitespace()
+            var first = true
+            if pos < bytes.count && bytes[pos] == UInt8(ascii: "}") {
+                pos += 1
+            } else {
+                while true {
+                    skipWhitespace()
+                    guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { return false }
+                    if !first { storage.insert(UInt8(ascii: ","), at: storage.count - 1) }
+                    first = false
+                    storage += repeatElement(9, count: inner)
+                    scratch.removeAll(keepingCapacity: true)
+                    guard Self.string(bytes, &pos, into: &scratch) else { return false }
+                    CJSONText.writeString(scratch, into: &storage)
+                    skipWhitespace()
+                    guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { return false }
+                    pos += 1
+                    storage += [UInt8(ascii: ":"), 9]
+                    guard printValue(depth: depth + 1, printDepth: inner) else { return false }
+                    storage.append(10)
+                    skipWhitespace()
+                    guard pos < bytes.count else { return false }
+                    if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+                    if bytes[pos] == UInt8(ascii: "}") { pos += 1; break }
+                    return false
+                }
+            }
+            storage += repeatElement(9, count: inner - 1)
+            storage.append(UInt8(ascii: "}"))
+            return true
+        case UInt8(ascii: "\""):
+            scratch.removeAll(keepingCapacity: true)
+            guard Self.string(bytes, &pos, into: &scratch) else { return false }
+            CJSONText.writeString(scratch, into: &storage)
+            return true
+        case UInt8(ascii: "n"):
+            guard literal("null") else { return false }
+            storage += [110, 117, 108, 108]
+            return true
+        case UInt8(ascii: "t"):
+            guard literal("true") else { return false }
+            storage += [116, 114, 117, 101]
+            return true
+        case UInt8(ascii: "f"):
+            guard literal("false") else { return false }
+            storage += [102, 97, 108, 115, 101]
+            return true
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let start = pos
+            while pos < bytes.count {
+                let b = bytes[pos]
+                guard (b >= 48 && b <= 57) || b == 43 || b == 45 || b == 101 || b == 69 || b == 46 else { break }
+                pos += 1
+            }
+            var end = pos
+            while end > start {
+                if let d = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) {
+                    pos = end
+                    storage += CJSONText.printNumber(d).utf8
+                    return true
+                }
+                end -= 1
+            }
+            return false
+        default:
+            return false
+        }
     }
 
     private mutating func literal(_ word: StaticString) -> Bool {
