@@ -76,6 +76,7 @@ final class EvaluationProgram: Sendable {
     /// Per rule: only `<field>` conditions, so the fast path decides alone.
     let fieldsOnly: [Bool]
     let noalert: [Bool]
+    let dispatch: SiblingDispatch
 
     init(_ ruleSet: RuleSet) {
         var slots = FieldSlots()
@@ -145,6 +146,9 @@ final class EvaluationProgram: Sendable {
         self.childStart = childStart
         self.childEnd = childEnd
         self.childList = childList
+        self.dispatch = SiblingDispatch(
+            childLists: ruleSet.nodes.map { $0.children.map(Int32.init) }, nodeRule: ruleSet.nodes.map { Int32($0.rule) },
+            fieldStart: fieldStart, fieldEnd: fieldEnd, checks: checks, pool: pool)
         self.roots = ruleSet.roots.map(Int32.init)
         self.slotTable = SlotTable(slots)
         self.slotCount = slots.count
@@ -255,17 +259,39 @@ private final class Walk {
             guard otherConditionsMatch(program.rules[ruleIndex], ruleIndex, &state) else { return false }
         }
         path.append(node)
-        var c = Int(v.childStart[Int(node)])
+        let first = Int(v.childStart[Int(node)])
         let end = Int(v.childEnd[Int(node)])
-        while c < end {
-            if check(v.childList[c], v, &state, &path) { return true }
-            c += 1
+        let dispatchSlots = program.dispatch.slots[Int(node)]
+        if dispatchSlots.isEmpty {
+            var c = first
+            while c < end {
+                if check(v.childList[c], v, &state, &path) { return true }
+                c += 1
+            }
+        } else {
+            for position in candidates(node, dispatchSlots, v) {
+                if check(v.childList[first + Int(position)], v, &state, &path) { return true }
+            }
         }
         if v.noalert[ruleIndex] {
             path.removeLast()
             return false
         }
         return true
+    }
+
+    /// Child positions of `node` that can match this event, in their original order.
+    private func candidates(_ node: Int32, _ dispatchSlots: [Int32], _ v: Views) -> [Int32] {
+        var result = program.dispatch.unconstrained[Int(node)]
+        for slot in dispatchSlots {
+            let start = Int(v.slotStart[Int(slot)])
+            if start < 0 { continue }
+            let value = UnsafeBufferPointer(rebasing: v.values[start..<(start + Int(v.slotLength[Int(slot)]))])
+            let key = SiblingDispatch.Key(node: node, slot: slot, hash: SiblingDispatch.hash(value))
+            if let bucket = program.dispatch.buckets[key] { result += bucket }
+        }
+        if dispatchSlots.count > 1 || !program.dispatch.unconstrained[Int(node)].isEmpty { result.sort() }
+        return result
     }
 
     @inline(__always)

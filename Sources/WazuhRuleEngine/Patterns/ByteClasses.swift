@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Character classes of OS_Regex, indexed by the escape letter's class number and the byte.
 ///
 /// These mirror `regexmap` in Wazuh's `os_regex_maps.c`: the classes are ASCII-only and compare
@@ -83,8 +89,20 @@ func asciiContainsFolded(_ loweredNeedle: [UInt8], in s: UnsafeBufferPointer<UIn
     if n == 0 { return true }
     if n > s.count { return false }
     let first = loweredNeedle[0]
-    var i = 0
     let last = s.count - n
+    guard let base = s.baseAddress else { return false }
+    if first < 97 || first > 122 {
+        // The first byte has no case: let memchr find the candidates.
+        var i = 0
+        while i <= last {
+            guard let hit = memchr(base + i, Int32(first), last - i + 1) else { return false }
+            i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if asciiEqualFolded(loweredNeedle, s, at: i) { return true }
+            i += 1
+        }
+        return false
+    }
+    var i = 0
     while i <= last {
         if asciiLower(s[i]) == first && asciiEqualFolded(loweredNeedle, s, at: i) { return true }
         i += 1
