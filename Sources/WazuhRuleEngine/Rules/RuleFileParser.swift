@@ -85,10 +85,10 @@ struct RuleFileParser {
 
     // MARK: - <rule>
 
+    /// Names analysisd refuses in `<field name>` because they are static fields.
     private static let staticFieldNames: Set<String> = [
         "srcip", "dstip", "srcport", "dstport", "user", "srcuser", "dstuser", "id", "url", "data",
         "extra_data", "status", "protocol", "system_name", "action", "srcgeoip", "dstgeoip",
-        "location", "hostname", "program_name", "time", "weekday",
     ]
     private static let staticConditionElements: Set<String> = [
         "srcip", "dstip", "srcport", "dstport", "user", "srcgeoip", "dstgeoip", "id", "url", "data",
