@@ -1,6 +1,7 @@
 import Foundation
 
-/// Text forms of JSON values exactly as Wazuh produces them.
+/// Text forms of JSON values exactly as Wazuh produces them (`JSONFlattener` writes the
+/// surrounding `cJSON_Print` layout: tabs for indentation, `", "` between array items).
 enum CJSONText {
     /// A number as the json decoder stores it: `%i` when the value is integral and fits an
     /// `int` (cJSON's saturated `valueint`), otherwise `%f`.
@@ -10,47 +11,11 @@ enum CJSONText {
         return String(format: "%f", d)
     }
 
-    /// `cJSON_Print` (formatted) of `value`: tabs for indentation, `", "` between array items.
-    static func print(_ value: JSONValue) -> [UInt8] {
-        var out: [UInt8] = []
-        write(value, depth: 0, into: &out)
-        return out
-    }
-
     private static func saturatedInt32(_ d: Double) -> Int32 {
         if d.isNaN { return 0 }
         if d >= Double(Int32.max) { return Int32.max }
         if d <= Double(Int32.min) { return Int32.min }
         return Int32(d)
-    }
-
-    private static func write(_ value: JSONValue, depth: Int, into out: inout [UInt8]) {
-        switch value {
-        case .null: out += Array("null".utf8)
-        case .bool(let b): out += Array((b ? "true" : "false").utf8)
-        case .number(let d): out += Array(printNumber(d).utf8)
-        case .string(let s): writeString(s, into: &out)
-        case .array(let items):
-            out.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
-                write(item, depth: depth + 1, into: &out)
-                if i + 1 < items.count { out += [UInt8(ascii: ","), UInt8(ascii: " ")] }
-            }
-            out.append(UInt8(ascii: "]"))
-        case .object(let members):
-            let inner = depth + 1
-            out += [UInt8(ascii: "{"), 10]
-            for (i, member) in members.enumerated() {
-                out += [UInt8](repeating: 9, count: inner)
-                writeString(member.key, into: &out)
-                out += [UInt8(ascii: ":"), 9]
-                write(member.value, depth: inner, into: &out)
-                if i + 1 < members.count { out.append(UInt8(ascii: ",")) }
-                out.append(10)
-            }
-            out += [UInt8](repeating: 9, count: inner - 1)
-            out.append(UInt8(ascii: "}"))
-        }
     }
 
     /// cJSON's `print_number`: `%d` for integral int values, else `%1.15g` (or `%1.17g`

@@ -7,8 +7,10 @@ struct FieldEntry: Sendable {
 }
 
 /// Wazuh's json decoder in one pass: reads the JSON bytes and writes each flattened
-/// `key`/`value` pair into a single byte buffer, without building strings or a tree
-/// (arrays excepted: they are parsed and re-printed as `cJSON_Print` text).
+/// `key`/`value` pair into a single byte buffer, without building strings or a tree.
+/// Arrays are re-printed as `cJSON_Print` text while they are read. Like `cJSON_Parse`,
+/// leading bytes up to 0x20 are skipped, trailing bytes after the root are ignored, and
+/// numbers are whatever `strtod` reads.
 ///
 /// As with `cJSON_Parse`, any syntax error discards everything: the event has no fields.
 struct JSONFlattener {
@@ -291,12 +293,30 @@ struct JSONFlattener {
                     guard let low = hex4(bytes, &pos), low >= 0xDC00 && low <= 0xDFFF else { return false }
                     scalar = 0x10000 + (((scalar & 0x3FF) << 10) | (low & 0x3FF))
                 }
-                JSONReader.appendUTF8(scalar, to: &out)
+                Self.appendUTF8(scalar, to: &out)
             default:
                 return false
             }
         }
         return false
+    }
+
+    private static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80: out.append(UInt8(scalar))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | (scalar >> 6)))
+            out.append(UInt8(0x80 | (scalar & 0x3F)))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | (scalar >> 12)))
+            out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+            out.append(UInt8(0x80 | (scalar & 0x3F)))
+        default:
+            out.append(UInt8(0xF0 | (scalar >> 18)))
+            out.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+            out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+            out.append(UInt8(0x80 | (scalar & 0x3F)))
+        }
     }
 
     private static func hex4(_ bytes: UnsafeBufferPointer<UInt8>, _ pos: inout Int) -> UInt32? {
