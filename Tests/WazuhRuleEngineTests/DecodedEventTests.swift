@@ -66,5 +66,7 @@ struct DecodedEventTests {
         let wrapped = DecodedEvent.wrapping(record: Data(#"{"RecordType":15,"Operation":"UserLoggedIn"}"#.utf8 + [10]))
         #expect(String(decoding: wrapped, as: UTF8.self) == #"{"integration":"office365","office365":{"RecordType":15,"Operation":"UserLoggedIn"}}"#)
         #expect(DecodedEvent(json: wrapped).field("office365.Operation") == "UserLoggedIn")
+        let bare = DecodedEvent(auditRecord: Data(#"{"RecordType":15}"#.utf8))
+        #expect(bare.field("integration") == "office365" && bare.field("office365.RecordType") == "15")
     }
 }

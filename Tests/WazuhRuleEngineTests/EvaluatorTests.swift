@@ -121,6 +121,19 @@ struct EvaluatorTests {
         #expect(fail("a", "4", 100) == 100110)  // everything earlier is outside 60 s
     }
 
+    @Test("a sequence is evaluated in order with shared state")
+    func sequence() throws {
+        let set = try RuleSet(files: [(NativeRuleset.rulesPath, NativeRuleset.rulesData())])
+        var evaluator = Evaluator(ruleSet: set)
+        let results = evaluator.evaluate([
+            (event: DecodedEvent(auditRecord: Data(#"{"RecordType":15}"#.utf8)), time: t0),
+            (event: DecodedEvent(auditRecord: Data(#"{"Operation":"Send"}"#.utf8)), time: t0),
+            (event: DecodedEvent(json: Data("not json".utf8)), time: t0),
+        ])
+        #expect(results.map { $0?.ruleID } == [91545, 91531, nil])
+        #expect(results[1]?.generatesAlert == false)  // level 0
+    }
+
     @Test("noalert falls through to the next sibling")
     func noalert() throws {
         let set = try ruleSet("""

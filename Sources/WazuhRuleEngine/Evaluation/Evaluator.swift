@@ -47,4 +47,10 @@ public struct Evaluator: Sendable {
         }
         return alert(true)
     }
+
+    /// Evaluates events in order, each with its time, and returns one result per event.
+    public mutating func evaluate<Events: Sequence>(_ events: Events) -> [Alert?]
+    where Events.Element == (event: DecodedEvent, time: Date) {
+        events.map { evaluate($0.event, at: $0.time) }
+    }
 }

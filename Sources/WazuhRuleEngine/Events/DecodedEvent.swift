@@ -59,6 +59,12 @@ public struct DecodedEvent: Sendable {
         self.staticFields = flattened?.statics ?? [:]
     }
 
+    /// Decodes a bare Office 365 audit record as the wodle would deliver it: wrapped in
+    /// `{"integration":"office365","office365":…}` (see `wrapping(record:)`).
+    public init(auditRecord: Data, location: String = "office365") {
+        self.init(json: Self.wrapping(record: auditRecord), location: location)
+    }
+
     /// Dynamic fields in document order (duplicates kept).
     public var fields: [DecodedField] {
         entries.map { DecodedField(key: key(of: $0), value: value(of: $0)) }
