@@ -119,6 +119,16 @@ struct EvaluatorTests {
         #expect(fail("b", "2", 2) == 100110)  // other user
         #expect(fail("a", "3", 3) == 100111)  // a@1 (x2, one differs from 3) + current = 3
         #expect(fail("a", "4", 100) == 100110)  // everything earlier is outside 60 s
+
+        // A missing different_field value never counts as shared.
+        var fresh = Evaluator(ruleSet: set)
+        func noIP(_ dt: Double) -> Int? {
+            fresh.evaluate(event(#"{"RecordType":15,"Operation":"UserLoginFailed","UserId":"c"}"#), at: t0.addingTimeInterval(dt))?.ruleID
+        }
+        #expect(noIP(0) == 100110)
+        #expect(noIP(1) == 100110)
+        #expect(noIP(2) == 100111)
+        #expect(noIP(3) == 100110)  // the newest counted event was spent by the alert
     }
 
     @Test("a sequence is evaluated in order with shared state")

@@ -56,14 +56,16 @@ struct CorrelationState: Sendable {
         return key
     }
 
-    /// `Search_LastSids`: walk earlier events newest first within the timeframe; stop at one
-    /// already counted for an alert of this level or higher; fire on the qualifying event that
-    /// completes `frequency` (counting the current one) and mark the events involved.
+    /// `Search_LastSids`: walk earlier events newest first within the timeframe, skipping
+    /// those that differ in a `same_field` or share a `different_field` value (a missing value
+    /// never counts as shared); stop at one already counted for an alert of this level or
+    /// higher; fire on the qualifying event that completes `frequency` (counting the current
+    /// one). Firing marks the current event and the newest counted one, as analysisd does.
     ///
     /// Events that differ in a `same_field` are skipped without effect, so they are looked up
-    /// in a per-value bucket instead of being walked over; the outcome is the same.
+    /// in a per-value bucket instead of being walked over; the outcome is the same. All events
+    /// are taken to come from one agent (the office365 wodle runs on the manager).
     mutating func search(_ index: Int, for rule: CompiledRule, at ruleIndex: Int, walk: Walk) -> Bool {
-        guard let newest = history[index].newest else { return false }
         let entries: EntryQueue
         if rule.sameSlots.isEmpty {
             entries = history[index]
@@ -72,24 +74,25 @@ struct CorrelationState: Sendable {
             entries = bucket
         }
         var counted = 0
+        var firstCounted: CorrelationEntry?
         var i = entries.items.count - 1
         while i >= entries.head {
             let entry = entries.items[i]
             i -= 1
             if walk.now - entry.time > rule.timeframe { return false }
-            var qualifies = true
+            var shared = false
             for slot in rule.differentSlots {
-                guard let a = entry.values[slot], let b = walk.value(slot), a != b else { qualifies = false; break }
+                if let a = entry.values[slot], let b = walk.value(slot), a == b { shared = true; break }
             }
-            if !qualifies { continue }
+            if shared { continue }
             if entry.matched >= rule.level { return false }
             if counted < rule.frequencySkip {
                 counted += 1
+                if firstCounted == nil { firstCounted = entry }
                 continue
             }
             walk.currentEntry().matched = rule.level
-            entry.matched = rule.level
-            newest.matched = rule.level
+            firstCounted?.matched = rule.level
             return true
         }
         return false
