@@ -189,6 +189,19 @@ struct EvaluatorTests {
         #expect(evaluate(set, #"{"RecordType":15,"UserId":"x@b.c"}"#)?.ruleID == 91545)
     }
 
+    @Test("a list on a static field reads the json decoder's static keys")
+    func staticList() throws {
+        let set = try RuleSet(files: [("s.xml", Data("""
+            <group name="s,">
+              <rule id="100170" level="5"><decoded_as>json</decoded_as><list field="srcip" lookup="address_match_key">etc/lists/bad</list><description>bad ip</description></rule>
+            </group>
+            """.utf8))], lists: ["etc/lists/bad": Data("192.0.2:\n".utf8)])
+        var evaluator = Evaluator(ruleSet: set)
+        #expect(evaluator.evaluate(DecodedEvent(json: Data(#"{"srcip":"192.0.2.7"}"#.utf8)), at: t0)?.ruleID == 100170)
+        #expect(evaluator.evaluate(DecodedEvent(json: Data(#"{"srcip":"198.51.100.1"}"#.utf8)), at: t0) == nil)
+        #expect(evaluator.evaluate(DecodedEvent(json: Data(#"{"x":{"srcip":"192.0.2.7"}}"#.utf8)), at: t0) == nil)
+    }
+
     @Test("duplicate ids and unknown parents are warnings, and the rule is skipped")
     func loadWarnings() throws {
         let set = try ruleSet("""

@@ -9,10 +9,22 @@ final class CompiledRule: Sendable {
     }
     struct List: Sendable {
         let slot: Int
+        /// Set when `field` names a static field (`srcip`, `user`, …): the keys of the decoded
+        /// event's static fields to try, in order.
+        let staticKeys: [String]?
         let lookup: ListLookup
         let checkValue: OSMatch?
         let list: CDBList
     }
+
+    /// `<list field>` names that analysisd reads from static fields, and the json decoder keys
+    /// that fill them (`user` is the source user, else the destination user).
+    static let staticListFields: [String: [String]] = [
+        "srcip": ["srcip"], "srcport": ["srcport"], "dstip": ["dstip"], "dstport": ["dstport"],
+        "user": ["srcuser", "dstuser"], "url": ["url"], "id": ["id"], "status": ["status"],
+        "action": ["action"], "system_name": ["systemname"], "protocol": ["protocol"], "data": ["data"],
+        "hostname": [], "program_name": [], "extra_data": [],
+    ]
 
     let id: Int
     let level: Int

@@ -53,8 +53,9 @@ final class EvaluationProgram: Sendable {
                 fields: rule.fields.map { .init(slot: slots.slot($0.name), pattern: $0.pattern, negate: $0.negate) },
                 lists: rule.lists.compactMap { condition in
                     ruleSet.lists[condition.path].map {
-                        .init(slot: slots.slot(condition.field), lookup: condition.lookup,
-                              checkValue: condition.checkValue, list: $0)
+                        .init(slot: slots.slot(condition.field),
+                              staticKeys: CompiledRule.staticListFields[condition.field],
+                              lookup: condition.lookup, checkValue: condition.checkValue, list: $0)
                     }
                 },
                 unsupported: !rule.unsupported.isEmpty,

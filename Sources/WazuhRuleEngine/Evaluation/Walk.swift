@@ -164,7 +164,8 @@ final class Walk {
         if let regex = rule.regex, matchesLog(regex.pattern) == regex.negate { return false }
         if let location = rule.location, location.pattern.matches(event.location) == location.negate { return false }
         for list in rule.lists {
-            guard let key = value(list.slot), Self.lookup(list, key) else { return false }
+            let key = list.staticKeys.map { keys in keys.lazy.compactMap { self.event.staticFields[$0] }.first } ?? value(list.slot)
+            guard let key, Self.lookup(list, key) else { return false }
         }
         if let history = rule.matchedHistory {
             return state.search(history, for: rule, at: ruleIndex, walk: self)
