@@ -172,12 +172,13 @@ struct EvaluatorTests {
 
     @Test("CDB list lookups")
     func lists() throws {
-        let list = Data("10.0.0:internal\nadmin@b.c:\n\"a:b\":quoted\nno colon line\n".utf8)
+        let list = Data("10.0.0.:internal\nadmin@b.c:\n\"a:b\":quoted\nno colon line\n".utf8)
         let set = try ruleSet("""
             <group name="o365kit,">
               <rule id="100140" level="9"><if_sid>91545</if_sid><list field="office365.UserId" lookup="match_key">etc/lists/admins</list><description>admin</description></rule>
               <rule id="100141" level="8"><if_sid>91545</if_sid><list field="office365.ClientIP" lookup="not_address_match_key">etc/lists/admins</list><description>external</description></rule>
-              <rule id="100142" level="7"><if_sid>91545</if_sid><list field="office365.ClientIP" lookup="address_match_key_value" check_value="^internal$">etc/lists/admins</list><description>internal</description></rule>
+              <rule id="100142" level="7"><if_sid>91545</if_sid><list field="office365.ClientIP" lookup="match_key_value" check_value="^internal$">etc/lists/admins</list><description>internal</description></rule>
+              <rule id="100144" level="6"><if_sid>91545</if_sid><list field="office365.ClientIP" lookup="address_match_key_value" check_value="^internal$">etc/lists/admins</list><description>inverted by analysisd</description></rule>
               <rule id="100143" level="12"><if_sid>91545</if_sid><list field="office365.UserId" lookup="match_key">etc/lists/missing</list><description>never loaded</description></rule>
             </group>
             """, lists: ["etc/lists/admins": list])
@@ -185,7 +186,9 @@ struct EvaluatorTests {
         #expect(set.warnings.contains { $0.message.hasPrefix("(7616)") })
         #expect(evaluate(set, #"{"RecordType":15,"UserId":"admin@b.c","ClientIP":"10.0.0.5"}"#)?.ruleID == 100140)
         #expect(evaluate(set, #"{"RecordType":15,"UserId":"x@b.c","ClientIP":"8.8.8.8"}"#)?.ruleID == 100141)
-        #expect(evaluate(set, #"{"RecordType":15,"UserId":"x@b.c","ClientIP":"10.0.0.5"}"#)?.ruleID == 100142)
+        #expect(evaluate(set, #"{"RecordType":15,"UserId":"x@b.c","ClientIP":"10.0.0."}"#)?.ruleID == 100142)
+        // address_match_key_value holds when the value does NOT pass check_value (analysisd quirk).
+        #expect(evaluate(set, #"{"RecordType":15,"UserId":"x@b.c","ClientIP":"10.0.0.5"}"#)?.ruleID == 91545)
         #expect(evaluate(set, #"{"RecordType":15,"UserId":"x@b.c"}"#)?.ruleID == 91545)
     }
 
@@ -195,7 +198,7 @@ struct EvaluatorTests {
             <group name="s,">
               <rule id="100170" level="5"><decoded_as>json</decoded_as><list field="srcip" lookup="address_match_key">etc/lists/bad</list><description>bad ip</description></rule>
             </group>
-            """.utf8))], lists: ["etc/lists/bad": Data("192.0.2:\n".utf8)])
+            """.utf8))], lists: ["etc/lists/bad": Data("192.0.2.:\n".utf8)])
         var evaluator = Evaluator(ruleSet: set)
         #expect(evaluator.evaluate(DecodedEvent(json: Data(#"{"srcip":"192.0.2.7"}"#.utf8)), at: t0)?.ruleID == 100170)
         #expect(evaluator.evaluate(DecodedEvent(json: Data(#"{"srcip":"198.51.100.1"}"#.utf8)), at: t0) == nil)
@@ -230,5 +233,20 @@ struct EvaluatorTests {
         #expect(evaluator.evaluate(DecodedEvent(json: Data("{\"a\":1}".utf8), location: "office365"), at: t0)?.ruleID == 100160)
         #expect(evaluator.evaluate(DecodedEvent(json: Data("{\"a\":1}".utf8), location: "stdin"), at: t0) == nil)
         #expect(evaluator.evaluate(DecodedEvent(json: Data("text".utf8), location: "office365"), at: t0) == nil)
+    }
+}
+
+@Suite("CDB lists")
+struct CDBListTests {
+    @Test("parsing and address prefixes")
+    func parsing() {
+        let list = CDBList(data: Data("192.168.:lan\n10.1.2.3:host\r\n\"a:b\":\"c:d\"\nplain:\nnocolon\nplain:second\n".utf8))
+        #expect(list.value(for: "a:b") == "c:d")
+        #expect(list.value(for: "plain") == "")
+        #expect(list.value(for: "nocolon") == nil)
+        #expect(list.value(forAddress: "10.1.2.3") == "host")
+        #expect(list.value(forAddress: "192.168.7.9") == "lan")
+        #expect(list.value(forAddress: "192.169.7.9") == nil)
+        #expect(list.value(forAddress: "fe80::1") == nil)
     }
 }

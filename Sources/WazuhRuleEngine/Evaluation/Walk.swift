@@ -190,10 +190,12 @@ final class Walk {
         case .notAddressMatchKey: return list.value(forAddress: key) == nil
         case .matchKeyValue:
             guard let value = list.value(for: key) else { return false }
-            return condition.checkValue?.matches(value) ?? true
+            return condition.checkValue?.matches(value) ?? false
         case .addressMatchKeyValue:
-            guard let value = list.value(forAddress: key) else { return false }
-            return condition.checkValue?.matches(value) ?? true
+            // analysisd inverts this lookup (`OS_DBSearch` returns 1 when the search returned 0):
+            // it holds when the address is absent or its value fails `check_value`.
+            guard let value = list.value(forAddress: key) else { return true }
+            return !(condition.checkValue?.matches(value) ?? false)
         }
     }
 }

@@ -12,10 +12,9 @@ public struct CDBList: Sendable, Hashable {
     /// Parses the text source of a list.
     public init(data: Data) {
         var entries: [String: String] = [:]
-        let text = String(decoding: data, as: UTF8.self)
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            var line = Substring(rawLine)
-            while line.last == "\r" { line = line.dropLast() }
+        // Split on bytes: as a String, "\r\n" is one Character and would not split on "\n".
+        for rawLine in data.split(separator: 10, omittingEmptySubsequences: true) {
+            let line = Substring(String(decoding: rawLine.filter { $0 != 13 }, as: UTF8.self))
             guard let (key, value) = Self.split(line) else { continue }
             if entries[key] == nil { entries[key] = value }
         }
@@ -45,14 +44,16 @@ public struct CDBList: Sendable, Hashable {
     /// The value stored for `key`, if the key is present.
     public func value(for key: String) -> String? { entries[key] }
 
-    /// The value for an address: the address itself, then its shorter dotted prefixes
-    /// (`10.1.2.3`, `10.1.2`, `10.1`, `10`), as `address_match_key` does for IPv4.
+    /// The value for an address, as `address_match_key` looks it up: the address itself,
+    /// then each shorter prefix that ends with a dot, longest first (`10.1.2.3`, `10.1.2.`,
+    /// `10.1.`, `10.`), so subnets are written as keys like `10.1.`.
     public func value(forAddress address: String) -> String? {
         if let v = entries[address] { return v }
         var key = Substring(address)
-        while let dot = key.lastIndex(of: ".") {
-            key = key[..<dot]
+        while let dot = key.dropLast().lastIndex(of: ".") ?? (key.last == "." ? key.index(before: key.endIndex) : nil) {
+            key = key[...dot]
             if let v = entries[String(key)] { return v }
+            key = key.dropLast()
         }
         return nil
     }
