@@ -77,6 +77,13 @@ struct OSRegexTests {
         #expect(try !matches("^Add member to role.$", "Add member to group."))
     }
 
+    @Test("stacked quantifiers on a long input stay fast")
+    func noBlowUp() throws {
+        let long = String(repeating: "a", count: 2000)
+        #expect(try !matches("^\\w+\\w+\\w+\\w+\\w+\\w+x$", long))
+        #expect(try matches("\\w+\\w+\\w+\\w+a", long))
+    }
+
     @Test("an empty alternative never matches")
     func empty() throws {
         #expect(try !matches("", "anything"))

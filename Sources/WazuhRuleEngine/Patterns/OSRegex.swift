@@ -143,21 +143,27 @@ struct RegexAlternative: Sendable {
             case (false, false): return asciiContainsFolded(literal, in: s)
             }
         }
+        // With two or more quantifiers, remember failed (token, position) pairs so a long
+        // input cannot make the search exponential; the answer is the same.
+        let quantified = tokens.reduce(0) { $0 + ($1.quantifier == .one ? 0 : 1) }
+        var failed = quantified >= 2 ? [Bool](repeating: false, count: (tokens.count + 1) * (s.count + 1)) : []
         return tokens.withUnsafeBufferPointer { toks in
             ByteClass.table.withUnsafeBufferPointer { table in
-                if anchoredAtStart { return match(toks, 0, s, 0, table) }
-                var start = 0
-                while start <= s.count {
-                    if match(toks, 0, s, start, table) { return true }
-                    start += 1
+                failed.withUnsafeMutableBufferPointer { memo in
+                    if anchoredAtStart { return match(toks, 0, s, 0, table, memo) }
+                    var start = 0
+                    while start <= s.count {
+                        if match(toks, 0, s, start, table, memo) { return true }
+                        start += 1
+                    }
+                    return false
                 }
-                return false
             }
         }
     }
 
     private func match(_ toks: UnsafeBufferPointer<RegexToken>, _ t: Int, _ s: UnsafeBufferPointer<UInt8>,
-                       _ pos: Int, _ table: UnsafeBufferPointer<Bool>) -> Bool {
+                       _ pos: Int, _ table: UnsafeBufferPointer<Bool>, _ memo: UnsafeMutableBufferPointer<Bool>) -> Bool {
         var t = t, pos = pos
         while t < toks.count {
             let tok = toks[t]
@@ -178,7 +184,12 @@ struct RegexAlternative: Sendable {
                 if run < least { return false }
                 var k = run
                 while k >= least {
-                    if match(toks, t + 1, s, pos + k, table) { return true }
+                    let next = pos + k
+                    let key = (t + 1) * (s.count + 1) + next
+                    if memo.isEmpty || !memo[key] {
+                        if match(toks, t + 1, s, next, table, memo) { return true }
+                        if !memo.isEmpty { memo[key] = true }
+                    }
                     k -= 1
                 }
                 return false
