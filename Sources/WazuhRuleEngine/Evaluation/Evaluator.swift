@@ -8,6 +8,9 @@ import Foundation
 /// with no matching child lets its next sibling be tried. A condition on a missing field
 /// fails, even negated. `if_matched_sid` counts earlier events, newest first, within
 /// `timeframe` seconds of the current one, whose final rule was that sid.
+///
+/// Remembered events are shared between copies of an evaluator; give each thread (and each
+/// independent replay) its own `Evaluator(ruleSet:)`.
 public struct Evaluator: Sendable {
     private let program: EvaluationProgram
     private var state: CorrelationState
