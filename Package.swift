@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "o365kit", targets: ["o365kit"]),
         .library(name: "O365KitCore", targets: ["O365KitCore"]),
+        .library(name: "WazuhRuleEngine", targets: ["WazuhRuleEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +25,7 @@ let package = Package(
             name: "O365KitCore",
             dependencies: [
                 "CLibXML2",
+                "WazuhRuleEngine",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -48,6 +50,23 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["o365kit"]
+        ),
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        .target(
+            name: "WazuhRuleEngine",
+            dependencies: ["CLibXML2", "CPCRE2"]
+        ),
+        .executableTarget(
+            name: "wazuh-engine-bench",
+            dependencies: ["WazuhRuleEngine"]
+        ),
+        .testTarget(
+            name: "WazuhRuleEngineTests",
+            dependencies: ["WazuhRuleEngine"]
         ),
     ]
 )

@@ -63,7 +63,7 @@ public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", diag
     else { return nil }
 
     clock.lap("resolve")
-    let pack = translateWazuhRules(project, ids: ids)
+    let pack = translateWazuhRules(project, ids: ids, diagnostics: diagnostics)
     clock.lap("translate")
 
     var templates = TemplateSet(folder: paths.templates)

@@ -35,6 +35,11 @@ import Testing
         #expect(negated.pattern == "^28$|^47$|^65$")
     }
 
+    @Test func operationsFeedingANativeCorrelationAreLeftToWazuh() throws {
+        let pack = try pack(["FileDownloaded,,T1213.002,,x,t", "UserLoginFailed,,T1110,,x,t"])
+        #expect(!pack.rules.contains { $0.origin.key == "operation:FileDownloaded" })
+    }
+
     @Test func levelsBelowFourAreRaisedUnderTheNativeRoot() throws {
         let pack = try pack(["ListForms,,T1213,3,x,t", "UserLoginFailed,,T1110,,x,t"])
         #expect(try rule(pack, "operation:ListForms").level == 4)

@@ -1,4 +1,5 @@
 import Foundation
+import WazuhRuleEngine
 
 /// What the generator must know about Wazuh's own office365 rules
 /// (`mappings/wazuh-native/0755-office365_rules.xml`) to place its rules beside them
@@ -17,20 +18,26 @@ public struct NativeRuleIndex: Sendable {
     public let rules: [Int: Rule]
     /// The Operation rules in id order with their parsed patterns, kept apart because every
     /// table row is matched against them.
-    private let operationRules: [(rule: Rule, pattern: OSRegexLiteral.LiteralPattern)]
+    private let operationRules: [(rule: Rule, pattern: FieldPattern)]
     /// The rule every office365 event passes first (91531).
     public let rootID: Int
     /// The catch-all child of the root for any event with a RecordType (91532).
     public let catchAllID: Int
+    /// Rules that a native correlation rule counts through `if_matched_sid` (91702, counted
+    /// by 91724). analysisd counts only events where such a rule is the final match, so a
+    /// child of ours would starve the correlation: these rules get no children. Maps the
+    /// counted rule to the correlation rules counting it.
+    public let correlated: [Int: [Int]]
     public let path: String
 
-    public init(rules: [Int: Rule], rootID: Int, catchAllID: Int, path: String) {
+    public init(rules: [Int: Rule], rootID: Int, catchAllID: Int, correlated: [Int: [Int]], path: String) {
         self.rootID = rootID
         self.catchAllID = catchAllID
+        self.correlated = correlated
         self.path = path
         self.rules = rules
         operationRules = rules.values.sorted { $0.id < $1.id }.compactMap { rule in
-            rule.operationPattern.flatMap(OSRegexLiteral.LiteralPattern.init).map { (rule, $0) }
+            rule.operationPattern.flatMap { try? FieldPattern($0, type: .osregex) }.map { (rule, $0) }
         }
     }
 
@@ -38,8 +45,7 @@ public struct NativeRuleIndex: Sendable {
 
     /// The native Operation rule that would claim `operation`, if any.
     public func operationRule(for operation: String) -> Rule? {
-        let subject = operation.lowercased()
-        return operationRules.first { $0.pattern.matches(subject) }?.rule
+        operationRules.first { $0.pattern.matches(operation) }?.rule
     }
 
     /// RecordType rules whose level is above `level`: a rule of ours that pre-empts the
@@ -66,11 +72,15 @@ func loadNativeRuleIndex(_ url: URL, diagnostics: DiagnosticCollector) -> Native
     var rules: [Int: NativeRuleIndex.Rule] = [:]
     var rootID: Int?
     var catchAllID: Int?
+    var correlated: [Int: [Int]] = [:]
     for group in root.children(named: "group") {
         for element in group.children(named: "rule") {
             guard let id = element.attribute("id").flatMap(Int.init), let level = element.attribute("level").flatMap(Int.init) else { continue }
             let parents = element.children(named: "if_sid").flatMap { $0.text.split(whereSeparator: { $0 == "," || $0 == " " }).compactMap { Int($0) } }
             var rule = NativeRuleIndex.Rule(id: id, level: level, parents: parents)
+            for counted in element.children(named: "if_matched_sid") {
+                if let sid = Int(counted.text.trimmingCharacters(in: .whitespaces)) { correlated[sid, default: []].append(id) }
+            }
             for field in element.children(named: "field") {
                 switch field.attribute("name") {
                 case "office365.Operation":
@@ -94,5 +104,5 @@ func loadNativeRuleIndex(_ url: URL, diagnostics: DiagnosticCollector) -> Native
         diagnostics.emit(.error("bad-native-rules", "no root rule matching integration=office365 with a RecordType catch-all child found", at: SourceLocation(path: path)))
         return nil
     }
-    return NativeRuleIndex(rules: rules, rootID: rootID, catchAllID: catchAllID, path: path)
+    return NativeRuleIndex(rules: rules, rootID: rootID, catchAllID: catchAllID, correlated: correlated, path: path)
 }

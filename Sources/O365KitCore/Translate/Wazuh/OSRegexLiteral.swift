@@ -28,48 +28,6 @@ enum OSRegexLiteral {
         out.append(UInt8(ascii: "$"))
         return String(decoding: out, as: UTF8.self)
     }
-
-    /// Evaluates an escape-free OS_Regex pattern such as the native `^SendAs|SendOnBehalf$`:
-    /// used only to find which native Operation rule claims an operation name.
-    static func matches(pattern: String, _ text: String) -> Bool {
-        LiteralPattern(pattern)?.matches(text.lowercased()) ?? false
-    }
-
-    /// An escape-free OS_Regex pattern split into its alternatives, lower-cased once.
-    struct LiteralPattern: Sendable, Hashable {
-        private var alternatives: [(start: Bool, end: Bool, body: String)]
-
-        init?(_ pattern: String) {
-            guard !pattern.contains("\\") else { return nil }
-            alternatives = pattern.lowercased().split(separator: "|", omittingEmptySubsequences: false).map { alternative in
-                var body = Substring(alternative)
-                let start = body.hasPrefix("^"), end = body.hasSuffix("$") && body.count > (start ? 1 : 0)
-                if start { body = body.dropFirst() }
-                if end { body = body.dropLast() }
-                return (start, end, String(body))
-            }
-        }
-
-        /// `subject` must already be lower-cased.
-        func matches(_ subject: String) -> Bool {
-            alternatives.contains { a in
-                switch (a.start, a.end) {
-                case (true, true): return subject == a.body
-                case (true, false): return subject.hasPrefix(a.body)
-                case (false, true): return subject.hasSuffix(a.body)
-                case (false, false): return subject.contains(a.body)
-                }
-            }
-        }
-
-        static func == (a: LiteralPattern, b: LiteralPattern) -> Bool {
-            a.alternatives.elementsEqual(b.alternatives) { $0 == $1 }
-        }
-
-        func hash(into hasher: inout Hasher) {
-            for a in alternatives { hasher.combine(a.body) }
-        }
-    }
 }
 
 /// Exact, case-insensitive PCRE2 for names OS_Regex cannot express: every byte that is not

@@ -8,13 +8,17 @@
 ///   analysisd tries before 91532 (level 3), so the rule claims the event from the
 ///   RecordType chain; record types whose native rule has a higher level are excluded
 ///   with a negated RecordType field, leaving those events to Wazuh.
+/// - an operation whose native Operation rule feeds a native correlation (FileDownloaded →
+///   91702, counted by 91724) is left to Wazuh: analysisd counts only events on which the
+///   counted rule is the final match, so any rule of ours would silence the correlation.
+///   The build says so with a note on the row.
 /// LogonError rules are children of the failed-login operation's rule: the code refines
 /// the operation.
 /// A row marked `none` gets an informational rule at `levels.no_technique` that refines the
 /// native alert of the same or a lower level: a child of the native Operation rule if there
 /// is one, otherwise of the catch-all 91532 and of every RecordType rule at or below its level.
 /// In the legacy profile the pack brings its own root rule, as the old script had none.
-func translateWazuhRules(_ project: ValidatedProject, ids: ResolvedIDs) -> WazuhPack {
+func translateWazuhRules(_ project: ValidatedProject, ids: ResolvedIDs, diagnostics: DiagnosticCollector) -> WazuhPack {
     let settings = project.settings
     let prefix = settings.profile.fieldPrefix
     var rules: [WazuhRule] = []
@@ -36,6 +40,11 @@ func translateWazuhRules(_ project: ValidatedProject, ids: ResolvedIDs) -> Wazuh
     var operationRules: [WazuhRule] = []
     var parentOfLogonErrors: Int?
     for mapping in project.operations {
+        if let native = leftToNative(mapping, project) {
+            let counters = (project.native.correlated[native.id] ?? []).sorted()
+            diagnostics.emit(Diagnostic(.note, "left-to-native", "no rule generated for '\(mapping.operation.value)': native rule \(native.id) claims it and feeds a native correlation rule (\(counters.map(String.init).joined(separator: ", "))), which a child rule would silence", at: mapping.operation.location))
+            continue
+        }
         let id = ids.id(for: mapping.key)
         if mapping.operation.value == settings.logonErrorOperation { parentOfLogonErrors = id }
         guard case .techniques(let located) = mapping.assignment else {
@@ -101,9 +110,18 @@ let minimumLevelUnderNativeRoot = 4
 func ruleKeys(_ project: ValidatedProject) -> [String] {
     var keys: [String] = []
     if project.settings.profile == .legacyIntegration { keys.append(legacyRootKey) }
-    keys += project.operations.map(\.key)
+    keys += project.operations.filter { leftToNative($0, project) == nil }.map(\.key)
     keys += project.logonErrors.map(\.key)
     return keys
+}
+
+/// The native rule an operation is left to, when hanging a rule under it would starve a
+/// native correlation.
+func leftToNative(_ mapping: OperationMapping, _ project: ValidatedProject) -> NativeRuleIndex.Rule? {
+    guard project.settings.profile == .native,
+          let native = project.native.operationRule(for: mapping.operation.value),
+          project.native.correlated[native.id] != nil else { return nil }
+    return native
 }
 
 /// What the description of an informational rule says instead of techniques.
