@@ -12,5 +12,6 @@
 #include <libxml/xmlerror.h>
 #include <libxml/relaxng.h>
 #include <libxml/xmlschemas.h>
+#include <libxml/xmlreader.h>
 
 #endif

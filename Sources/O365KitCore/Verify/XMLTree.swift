@@ -31,7 +31,7 @@ public enum XMLChecker {
     /// validates it. Problems come back as diagnostics at `path:line`.
     public static func check(_ text: String, path: String, relaxNG schema: String? = nil, schemaPath: String = "") -> (root: XMLNodeInfo?, diagnostics: [Diagnostic]) {
         let wrapped = "<\(syntheticRoot)>" + text + "</\(syntheticRoot)>"
-        let sink = ErrorSink(path: path)
+        let sink = XMLErrorSink(path: path)
         let context = Unmanaged.passUnretained(sink).toOpaque()
         xmlSetStructuredErrorFunc(context, collectXMLError)
         defer { xmlSetStructuredErrorFunc(nil, nil) }
@@ -51,14 +51,13 @@ public enum XMLChecker {
         defer { xmlFreeDoc(doc) }
 
         if let schema {
-            sink.kind = "xml-schema"
             validate(doc, schema: schema, schemaPath: schemaPath, sink: sink)
         }
         let root = xmlDocGetRootElement(doc).map(read)
         return (root, sink.diagnostics)
     }
 
-    private static func validate(_ doc: xmlDocPtr, schema: String, schemaPath: String, sink: ErrorSink) {
+    private static func validate(_ doc: xmlDocPtr, schema: String, schemaPath: String, sink: XMLErrorSink) {
         // The parser context only points at the schema bytes, so everything that reads them
         // happens inside this closure, while they are alive.
         var bytes = Array(schema.utf8)
@@ -113,9 +112,8 @@ public enum XMLChecker {
 }
 
 /// Receives libxml2's structured errors for one check.
-private final class ErrorSink {
+final class XMLErrorSink {
     let path: String
-    var kind = "xml-syntax"
     var diagnostics: [Diagnostic] = []
 
     init(path: String) {
@@ -123,11 +121,13 @@ private final class ErrorSink {
     }
 }
 
-private func collectXMLError(_ context: UnsafeMutableRawPointer?, _ error: xmlErrorPtr?) {
+func collectXMLError(_ context: UnsafeMutableRawPointer?, _ error: xmlErrorPtr?) {
     guard let context, let error else { return }
-    let sink = Unmanaged<ErrorSink>.fromOpaque(context).takeUnretainedValue()
+    let sink = Unmanaged<XMLErrorSink>.fromOpaque(context).takeUnretainedValue()
     let message = error.pointee.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "unknown libxml2 error"
     let line = Int(error.pointee.line)
     let column = Int(error.pointee.int2)
-    sink.diagnostics.append(.error(sink.kind, message.replacingOccurrences(of: XMLChecker.syntheticRoot, with: "(file root)"), at: SourceLocation(path: sink.path, line: max(line, 1), column: column)))
+    let domain = Int(error.pointee.domain)
+    let kind = domain == Int(XML_FROM_RELAXNGV.rawValue) || domain == Int(XML_FROM_RELAXNGP.rawValue) ? "xml-schema" : "xml-syntax"
+    sink.diagnostics.append(.error(kind, message.replacingOccurrences(of: XMLChecker.syntheticRoot, with: "(file root)"), at: SourceLocation(path: sink.path, line: max(line, 1), column: column)))
 }
