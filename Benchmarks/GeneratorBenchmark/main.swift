@@ -16,6 +16,15 @@ func peakRSSMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
+/// User + system CPU seconds of this process: steadier than wall time on a shared machine.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+    let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    return user + system
+}
+
 /// A copy of the repository's project with `rows` synthetic operations, each mapped to a
 /// cloud-relevant technique, plus the bundled LogonError table.
 func syntheticProject(rows: Int) throws -> ProjectPaths {
@@ -46,6 +55,7 @@ extension String {
 
 func measure(_ label: String, _ paths: ProjectPaths, output: URL) throws {
     let start = Date()
+    let cpuStart = cpuSeconds()
     let diagnostics = DiagnosticCollector()
     guard let generation = generate(paths, diagnostics: diagnostics) else {
         print(DiagnosticFormatter.text(diagnostics.sorted))
@@ -53,12 +63,13 @@ func measure(_ label: String, _ paths: ProjectPaths, output: URL) throws {
     }
     try OutputWriter(root: output).write(generation.files)
     let seconds = Date().timeIntervalSince(start)
+    let cpu = cpuSeconds() - cpuStart
     if ProcessInfo.processInfo.environment["BENCH_STAGES"] != nil {
         print(generation.timings.map { String(format: "%@ %.2fs", $0.stage, $0.seconds) }.joined(separator: ", "))
     }
     let bytes = generation.files.reduce(0) { $0 + $1.contents.utf8.count }
-    print(String(format: "%-9@ %7d rules  %6.2f s  %8.0f rules/s  peak RSS %6.1f MiB  output %6.1f MiB",
-                 label, generation.pack.rules.count, seconds, Double(generation.pack.rules.count) / seconds, peakRSSMiB(), Double(bytes) / 1_048_576))
+    print(String(format: "%-9@ %7d rules  %6.2f s wall  %6.2f s CPU  %8.0f rules/s  peak RSS %6.1f MiB  output %6.1f MiB",
+                 label, generation.pack.rules.count, seconds, cpu, Double(generation.pack.rules.count) / seconds, peakRSSMiB(), Double(bytes) / 1_048_576))
 }
 
 let arguments = CommandLine.arguments

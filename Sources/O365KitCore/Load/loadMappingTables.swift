@@ -7,13 +7,16 @@ enum MappingTableSchema {
     static let logonErrors = (key: "logon_error", required: ["logon_error", "techniques", "rationale", "source"], optional: ["level"])
 }
 
-/// A table row as cells by column name, before any meaning is checked.
+/// A table row as cells by column name, before any meaning is checked. The column index
+/// is shared by all rows of a table (copy-on-write), so a row costs two arrays.
 struct RawRow {
     var location: SourceLocation
-    var cells: [String: Located<String>]
-    var quoted: Set<String>
+    var columns: [String: Int]
+    var row: CSVTable.Row
 
-    func value(_ column: String) -> String { cells[column]?.value ?? "" }
+    subscript(_ column: String) -> Located<String>? { columns[column].map { row.cells[$0] } }
+    func value(_ column: String) -> String { self[column]?.value ?? "" }
+    func isQuoted(_ column: String) -> Bool { columns[column].map { row.quoted[$0] } ?? false }
 }
 
 /// Reads one canonical table and checks its header.
@@ -32,15 +35,8 @@ func loadRawTable(_ url: URL, required: [String], optional: [String], diagnostic
         ok = false
     }
     guard ok else { return nil }
-    return table.rows.map { row in
-        var cells: [String: Located<String>] = [:]
-        var quoted: Set<String> = []
-        for (i, header) in table.header.enumerated() {
-            cells[header.value] = row.cells[i]
-            if row.quoted[i] { quoted.insert(header.value) }
-        }
-        return RawRow(location: row.location, cells: cells, quoted: quoted)
-    }
+    let columns = Dictionary(table.header.enumerated().map { ($1.value, $0) }, uniquingKeysWith: { first, _ in first })
+    return table.rows.map { RawRow(location: $0.location, columns: columns, row: $0) }
 }
 
 /// Parses a `techniques` cell: ids separated by `;`, or `none` for activity that is marked
@@ -81,7 +77,7 @@ func parseLevel(_ cell: Located<String>?, diagnostics: DiagnosticCollector) -> (
 
 /// Reports an empty required cell and tells whether the row may go on.
 func requireCell(_ row: RawRow, _ column: String, diagnostics: DiagnosticCollector) -> Located<String>? {
-    guard let cell = row.cells[column] else { return nil }
+    guard let cell = row[column] else { return nil }
     if cell.value.utf8.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
         diagnostics.emit(.error("empty-cell", "empty '\(column)' cell", at: cell.location))
         return nil
@@ -93,15 +89,15 @@ func loadOperations(_ url: URL, diagnostics: DiagnosticCollector) -> [OperationM
     let schema = MappingTableSchema.operations
     guard let rows = loadRawTable(url, required: schema.required, optional: schema.optional, diagnostics: diagnostics) else { return nil }
     return rows.compactMap { row in
-        guard let operation = row.cells["operation"], requireCell(row, "operation", diagnostics: diagnostics) != nil,
+        guard let operation = row["operation"], requireCell(row, "operation", diagnostics: diagnostics) != nil,
               let techniques = requireCell(row, "techniques", diagnostics: diagnostics),
               let assignment = parseAssignment(techniques, diagnostics: diagnostics),
               let source = requireCell(row, "source", diagnostics: diagnostics)
         else { return nil }
-        let level = parseLevel(row.cells["level"], diagnostics: diagnostics)
+        let level = parseLevel(row["level"], diagnostics: diagnostics)
         guard level.ok else { return nil }
         return OperationMapping(
-            operation: operation, keyIsQuoted: row.quoted.contains("operation"), workload: row.value("workload"), assignment: assignment,
+            operation: operation, keyIsQuoted: row.isQuoted("operation"), workload: row.value("workload"), assignment: assignment,
             level: level.level, rationale: row.value("rationale"), source: source.value, row: row.location
         )
     }
@@ -111,15 +107,15 @@ func loadLogonErrors(_ url: URL, diagnostics: DiagnosticCollector) -> [LogonErro
     let schema = MappingTableSchema.logonErrors
     guard let rows = loadRawTable(url, required: schema.required, optional: schema.optional, diagnostics: diagnostics) else { return nil }
     return rows.compactMap { row in
-        guard let code = row.cells["logon_error"], requireCell(row, "logon_error", diagnostics: diagnostics) != nil,
+        guard let code = row["logon_error"], requireCell(row, "logon_error", diagnostics: diagnostics) != nil,
               let techniques = requireCell(row, "techniques", diagnostics: diagnostics),
               let assignment = parseAssignment(techniques, diagnostics: diagnostics),
               let source = requireCell(row, "source", diagnostics: diagnostics)
         else { return nil }
-        let level = parseLevel(row.cells["level"], diagnostics: diagnostics)
+        let level = parseLevel(row["level"], diagnostics: diagnostics)
         guard level.ok else { return nil }
         return LogonErrorMapping(
-            code: code, keyIsQuoted: row.quoted.contains("logon_error"), assignment: assignment, level: level.level,
+            code: code, keyIsQuoted: row.isQuoted("logon_error"), assignment: assignment, level: level.level,
             rationale: row.value("rationale"), source: source.value, row: row.location
         )
     }

@@ -1,6 +1,9 @@
 /// Reads RFC 4180 CSV the way people edit it: a UTF-8 byte order mark and CRLF line
 /// endings are accepted, blank lines are skipped, and every structural problem becomes a
 /// located diagnostic instead of a silently shifted column.
+///
+/// It works on UTF-8 bytes (columns are counted in Unicode scalars, as editors and Yams
+/// do), because the canonical tables may be large and `Character` iteration is slow.
 public struct CSVReader {
     public var path: String
 
@@ -11,108 +14,115 @@ public struct CSVReader {
     /// Parses `text`. Rows whose cell count differs from the header are reported and
     /// dropped, so later stages never see a misaligned row.
     public func read(_ text: String, diagnostics: DiagnosticCollector) -> CSVTable? {
-        var scalars = Substring(text).unicodeScalars[...]
-        if scalars.first == "\u{FEFF}" {
+        var bytes = Array(text.utf8)
+        var start = 0
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             diagnostics.emit(.warning("csv-bom", "file starts with a UTF-8 byte order mark; it is ignored, but please save without it", at: loc(1, 1)))
-            scalars = scalars.dropFirst()
+            start = 3
         }
+        bytes.append(UInt8(ascii: "\n"))  // a sentinel: every record ends with a newline
 
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
         var records: [(SourceLocation, [Located<String>], [Bool])] = []
         var cells: [Located<String>] = []
-        var quotedCells: [Bool] = []
-        var cellQuoted = false
-        var cell = ""
+        var quoted: [Bool] = []
+        var cell: [UInt8] = []
         var cellStart = loc(1, 1)
+        var cellQuoted = false
         var line = 1, column = 1
-        var inQuotes = false
-        var quoteOpenedAt = loc(1, 1)
-        var afterClosingQuote = false
-        var recordHasContent = false
+        var i = start
+        var lineHasContent = false
 
         func endCell() {
-            cells.append(Located(cell, at: cellStart))
-            quotedCells.append(cellQuoted)
-            cell = ""
+            cells.append(Located(String(decoding: cell, as: UTF8.self), at: cellStart))
+            quoted.append(cellQuoted)
+            cell.removeAll(keepingCapacity: true)
             cellQuoted = false
-            afterClosingQuote = false
+        }
+        func advance(_ byte: UInt8) {
+            // Continuation bytes do not start a new scalar, so they do not move the column.
+            if byte & 0xC0 != 0x80 { column += 1 }
         }
 
-        var iterator = scalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        while let c = pending ?? iterator.next() {
-            pending = nil
-            if inQuotes {
-                if c == "\"" {
-                    let next = iterator.next()
-                    if next == "\"" {
-                        cell.unicodeScalars.append("\"")
-                        column += 2
-                        continue
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == quote && cell.isEmpty && !cellQuoted {
+                // A quoted cell: read to the closing quote, "" standing for one quote.
+                let opened = loc(line, column)
+                cellQuoted = true
+                lineHasContent = true
+                column += 1
+                i += 1
+                var closed = false
+                while i < bytes.count - 1 {
+                    let b = bytes[i]
+                    if b == quote {
+                        if bytes[i + 1] == quote {
+                            cell.append(quote)
+                            column += 2
+                            i += 2
+                            continue
+                        }
+                        closed = true
+                        column += 1
+                        i += 1
+                        break
                     }
-                    inQuotes = false
-                    afterClosingQuote = true
-                    column += 1
-                    pending = next
-                    continue
+                    cell.append(b)
+                    if b == newline {
+                        line += 1
+                        column = 1
+                    } else {
+                        advance(b)
+                    }
+                    i += 1
                 }
-                cell.unicodeScalars.append(c)
-                if c == "\n" {
-                    line += 1
-                    column = 1
-                } else {
-                    column += 1
+                if !closed {
+                    diagnostics.emit(.error("malformed-csv", "unbalanced quote: the quoted cell opened here is never closed", at: opened))
+                    return nil
+                }
+                let next = bytes[i]
+                if next != comma && next != newline && next != carriageReturn {
+                    diagnostics.emit(.error("malformed-csv", "text after the closing quote of a cell", at: loc(line, column)))
                 }
                 continue
             }
-            switch c {
-            case ",":
+            switch byte {
+            case comma:
                 endCell()
-                recordHasContent = true
+                lineHasContent = true
                 column += 1
                 cellStart = loc(line, column)
-            case "\r", "\n":
-                if c == "\r" {
-                    let next = iterator.next()
-                    if next != "\n" { pending = next }
-                }
-                if recordHasContent || !cell.isEmpty || !cells.isEmpty || afterClosingQuote {
+            case carriageReturn where bytes[i + 1] == newline:
+                break  // the newline that follows ends the record
+            case newline, carriageReturn:
+                if lineHasContent || !cell.isEmpty {
                     endCell()
-                    records.append((cells[0].location, cells, quotedCells))
+                    records.append((cells[0].location, cells, quoted))
                 }
-                cells = []
-                quotedCells = []
-                recordHasContent = false
+                cells.removeAll()
+                quoted.removeAll()
+                cell.removeAll(keepingCapacity: true)
+                cellQuoted = false
+                lineHasContent = false
                 line += 1
                 column = 1
                 cellStart = loc(line, column)
-            case "\"":
-                if cell.isEmpty && !afterClosingQuote {
-                    inQuotes = true
-                    cellQuoted = true
-                    quoteOpenedAt = loc(line, column)
-                    recordHasContent = true
-                } else {
-                    diagnostics.emit(.error("malformed-csv", "stray quote inside an unquoted cell; quote the whole cell and double the quote (\"\")", at: loc(line, column)))
-                    cell.unicodeScalars.append(c)
-                }
+            case quote:
+                diagnostics.emit(.error("malformed-csv", "stray quote inside an unquoted cell; quote the whole cell and double the quote (\"\")", at: loc(line, column)))
+                cell.append(byte)
                 column += 1
             default:
-                if afterClosingQuote {
-                    diagnostics.emit(.error("malformed-csv", "text after the closing quote of a cell", at: loc(line, column)))
-                    afterClosingQuote = false
+                if cellQuoted {
+                    // Text after the closing quote was reported above; keep it out of the value.
+                    advance(byte)
+                } else {
+                    cell.append(byte)
+                    lineHasContent = true
+                    advance(byte)
                 }
-                cell.unicodeScalars.append(c)
-                recordHasContent = true
-                column += 1
             }
-        }
-        if inQuotes {
-            diagnostics.emit(.error("malformed-csv", "unbalanced quote: the quoted cell opened here is never closed", at: quoteOpenedAt))
-            return nil
-        }
-        if recordHasContent || !cell.isEmpty || !cells.isEmpty {
-            endCell()
-            records.append((cells[0].location, cells, quotedCells))
+            i += 1
         }
 
         guard let (_, header, _) = records.first else {
@@ -120,12 +130,13 @@ public struct CSVReader {
             return nil
         }
         var rows: [CSVTable.Row] = []
-        for (location, rowCells, quoted) in records.dropFirst() {
+        rows.reserveCapacity(records.count)
+        for (location, rowCells, rowQuoted) in records.dropFirst() {
             if rowCells.count != header.count {
                 diagnostics.emit(.error("malformed-csv", "row has \(rowCells.count) cells but the header has \(header.count)", at: location))
                 continue
             }
-            rows.append(CSVTable.Row(location: location, cells: rowCells, quoted: quoted))
+            rows.append(CSVTable.Row(location: location, cells: rowCells, quoted: rowQuoted))
         }
         return CSVTable(path: path, header: header, rows: rows)
     }

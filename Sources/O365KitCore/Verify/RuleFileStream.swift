@@ -15,6 +15,8 @@ struct StreamedRule {
     var level: String?
     var line: Int
     var children: [StreamedElement]
+    /// The `<id>` texts inside `<mitre>`, with their lines.
+    var mitre: [(id: String, line: Int)] = []
 }
 
 /// What the reader reports, in file order.
@@ -60,6 +62,7 @@ func streamRuleFile(_ text: String, path: String, relaxNG schema: String, schema
             }
             var rule: StreamedRule?
             var element: StreamedElement?
+            var mitreID: (id: String, line: Int)?
             while xmlTextReaderRead(reader) == 1 {
                 let depth = xmlTextReaderDepth(reader)
                 let line = Int(xmlTextReaderGetParserLineNumber(reader))
@@ -76,13 +79,20 @@ func streamRuleFile(_ text: String, path: String, relaxNG schema: String, schema
                     case 3:
                         element = StreamedElement(name: name, attributes: attributes(reader), text: "", line: line)
                         if empty, let done = element { rule?.children.append(done); element = nil }
+                    case 4 where name == "id" && element?.name == "mitre":
+                        mitreID = ("", line)
+                        if empty, let done = mitreID { rule?.mitre.append(done); mitreID = nil }
                     default:
                         break
                     }
                 case 3, 4, 13, 14: // text, CDATA, white space: the element's own verbatim text
                     if depth == 4, element != nil { element!.text += string(xmlTextReaderConstValue(reader)) }
+                    if depth == 5, mitreID != nil { mitreID!.id += string(xmlTextReaderConstValue(reader)) }
                 case 15: // element end
-                    if depth == 3, let done = element {
+                    if depth == 4, let done = mitreID {
+                        rule?.mitre.append(done)
+                        mitreID = nil
+                    } else if depth == 3, let done = element {
                         rule?.children.append(done)
                         element = nil
                     } else if depth == 2, let done = rule {

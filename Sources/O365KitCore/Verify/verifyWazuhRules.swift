@@ -22,8 +22,8 @@ func verifyWazuhRules(_ file: RenderedFile, pack: WazuhPack, project: ValidatedP
     out += streamRuleFile(file.contents, path: path, relaxNG: schema, schemaPath: schemaPath) { event in
         switch event {
         case .group(let name, let line):
-            if name?.hasSuffix(",") != true {
-                out.append(.error("wazuh-group", "a group name must end with ',' because rule groups are appended to it", at: at(line)))
+            if !isGroupList(name ?? "") {
+                out.append(.error("wazuh-group", "a group name must be a list of names each followed by ',' (rule groups are appended to it), got '\(name ?? "")'", at: at(line)))
             }
         case .rule(let rule):
             out += lint(rule)
@@ -53,7 +53,11 @@ func verifyWazuhRules(_ file: RenderedFile, pack: WazuhPack, project: ValidatedP
             }
             switch element.name {
             case "if_sid":
-                for parent in element.text.split(whereSeparator: { $0 == "," || $0 == " " }).compactMap({ Int($0) }) {
+                let parts = element.text.split(whereSeparator: { $0 == "," || $0 == " " })
+                if parts.isEmpty || parts.contains(where: { Int($0) == nil || $0.count > 6 }) {
+                    out.append(.error("wazuh-parent", "if_sid must list rule ids separated by ', ', got '\(element.text)'", at: line, notes: notes(id)))
+                }
+                for parent in parts.compactMap({ Int($0) }) {
                     if !defined.contains(parent) || parent == id {
                         out.append(.error("wazuh-parent", "if_sid \(parent) is not a native rule or a rule defined earlier in the file; Wazuh would skip rule \(id)", at: line, notes: notes(id)))
                     }
@@ -63,8 +67,10 @@ func verifyWazuhRules(_ file: RenderedFile, pack: WazuhPack, project: ValidatedP
                 }
             case "description" where element.text.utf8.count >= 1024:
                 out.append(.error("wazuh-description", "description is \(element.text.utf8.count) bytes; Wazuh falls back to the raw template at 1024", at: line, notes: notes(id)))
-            case "group" where !element.text.hasSuffix(","):
-                out.append(.error("wazuh-group", "<group> text must end with ','", at: line, notes: notes(id)))
+            case "group" where !isGroupList(element.text):
+                out.append(.error("wazuh-group", "<group> must be a list of names each followed by ',', got '\(element.text)'", at: line, notes: notes(id)))
+            case "list" where element.text.wholeMatch(of: /etc\/lists\/[A-Za-z0-9_\-]+/) == nil:
+                out.append(.error("wazuh-list", "a CDB list path must be etc/lists/NAME with NAME of [A-Za-z0-9_-] (the API refuses dots), got '\(element.text)'", at: line, notes: notes(id)))
             case "field":
                 if let problem = WazuhPatternCheck.error(type: element.attributes["type"] ?? "osregex", pattern: element.text) {
                     out.append(.error("wazuh-regex", "\(problem) in '\(element.text)'", at: line, notes: notes(id)))
@@ -73,8 +79,28 @@ func verifyWazuhRules(_ file: RenderedFile, pack: WazuhPack, project: ValidatedP
                 break
             }
         }
+        for (mitre, line) in rule.mitre where !isTechniqueIDShaped(mitre) {
+            out.append(.error("wazuh-mitre", "'\(mitre)' is not an ATT&CK technique id; Wazuh would drop it", at: at(line), notes: notes(id)))
+        }
         return out
     }
+}
+
+/// `a,b-c,d.e,`: names of letters, digits, `_`, `-` and `.`, each followed by a comma.
+private func isGroupList(_ text: String) -> Bool {
+    guard text.utf8.last == UInt8(ascii: ","), text.utf8.count > 1 else { return false }
+    var previousComma = true
+    for byte in text.utf8 {
+        if byte == UInt8(ascii: ",") {
+            if previousComma { return false }
+            previousComma = true
+        } else if (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") {
+            previousComma = false
+        } else {
+            return false
+        }
+    }
+    return true
 }
 
 /// Lines holding what Wazuh cannot take: an XML declaration, CDATA, or any `&` (it decodes
