@@ -59,7 +59,7 @@ import Testing
         try project.write("templates/probe.mustache", "<a x=\"{{v}}\">{{{v}}}</a>{{#l}}[{{.}}]{{/l}}\n")
         let probeLoaded = escaped.load("probe.mustache", diagnostics: DiagnosticCollector())
         #expect(probeLoaded)
-        for values: [String: Any] in [["v": "a<b>&'\"", "l": ["1", "2"]], ["v": "plain", "l": [String]()]] {
+        for values: TemplateValue in [.object([("v", "a<b>&'\""), ("l", .list(["1", "2"]))]), .object([("v", "plain"), ("l", .list([]))])] {
             #expect(escaped.render("probe.mustache", values) == escaped.renderDirectly("probe.mustache", values))
         }
     }

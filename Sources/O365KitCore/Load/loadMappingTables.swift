@@ -43,12 +43,12 @@ func loadRawTable(_ url: URL, required: [String], optional: [String], diagnostic
 /// as having no adversary meaning.
 func parseAssignment(_ cell: Located<String>, diagnostics: DiagnosticCollector) -> TechniqueAssignment? {
     let text = cell.value
-    if text.trimmingCharacters(in: .whitespaces).lowercased() == "none" { return TechniqueAssignment.noTechnique }
+    if trimmedSpaces(Substring(text)).lowercased() == "none" { return TechniqueAssignment.noTechnique }
     var ids: [Located<String>] = []
     var offset = 0
     for part in text.split(separator: ";", omittingEmptySubsequences: false) {
         let leading = part.prefix { $0 == " " }.count
-        let id = part.trimmingCharacters(in: .whitespaces)
+        let id = String(trimmedSpaces(part))
         var at = cell.location
         at.column += offset + leading
         if id.isEmpty {
@@ -63,6 +63,13 @@ func parseAssignment(_ cell: Located<String>, diagnostics: DiagnosticCollector) 
         return nil
     }
     return .techniques(ids)
+}
+
+/// `text` without spaces and tabs at its ends; Foundation's trimming is slow on large tables.
+func trimmedSpaces(_ text: Substring) -> Substring {
+    let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+    guard let first = text.firstIndex(where: { !isBlank($0) }), let last = text.lastIndex(where: { !isBlank($0) }) else { return "" }
+    return text[first...last]
 }
 
 /// Parses an optional `level` cell (0–16).

@@ -11,6 +11,7 @@ import Mustache
 /// the pieces. A sentinel carries an `&` so that a hole Mustache HTML-escaped (`{{x}}`) is
 /// told apart from a raw one (`{{{x}}}`) and escaped the same way. A shape whose sentinels do
 /// not come back intact (a template that transforms a value) is rendered directly.
+/// Values come as `TemplateValue`, so walking them needs no dynamic casts.
 final class ShapeCachedTemplate: @unchecked Sendable {
     private enum Piece {
         case literal(String)
@@ -26,21 +27,20 @@ final class ShapeCachedTemplate: @unchecked Sendable {
         self.template = template
     }
 
-    func render(_ values: [String: Any]) -> String {
-        var shape = ""
+    func render(_ values: TemplateValue) -> String {
+        var shape: [UInt8] = []
         var leaves: [String] = []
-        guard let sentinels = Self.sentinelize(values, shape: &shape, leaves: &leaves) else {
-            return template.render(values)
-        }
-        let cached: [Piece]?? = lock.withLock { shapes[shape] }
+        let sentinels = Self.sentinelize(values, shape: &shape, leaves: &leaves)
+        let key = String(decoding: shape, as: UTF8.self)
+        let cached: [Piece]?? = lock.withLock { shapes[key] }
         let pieces: [Piece]?
         if let cached {
             pieces = cached
         } else {
-            pieces = Self.pieces(of: template.render(sentinels), leafCount: leaves.count)
-            lock.withLock { shapes[shape] = pieces }
+            pieces = Self.pieces(of: template.render(sentinels.mustache), leafCount: leaves.count)
+            lock.withLock { shapes[key] = pieces }
         }
-        guard let pieces else { return template.render(values) }
+        guard let pieces else { return template.render(values.mustache) }
         var out = ""
         for piece in pieces {
             switch piece {
@@ -51,42 +51,35 @@ final class ShapeCachedTemplate: @unchecked Sendable {
         return out
     }
 
-    func renderDirectly(_ values: [String: Any]) -> String {
-        template.render(values)
+    func renderDirectly(_ values: TemplateValue) -> String {
+        template.render(values.mustache)
     }
 
-    /// The same value tree with every string replaced by its sentinel; `shape` describes
-    /// everything but the strings. nil for values of types it does not know.
-    private static func sentinelize(_ value: Any, shape: inout String, leaves: inout [String]) -> Any? {
+    /// The same value tree with every string replaced by its sentinel; `shape` records
+    /// everything but the strings (keys, flags, list lengths).
+    private static func sentinelize(_ value: TemplateValue, shape: inout [UInt8], leaves: inout [String]) -> TemplateValue {
         switch value {
-        case let string as String:
-            shape += "s"
+        case .string(let string):
+            shape.append(UInt8(ascii: "s"))
             leaves.append(string)
-            return "\u{1}\(leaves.count - 1)&\u{2}"
-        case let flag as Bool:
-            shape += flag ? "T" : "F"
-            return flag
-        case let dictionary as [String: Any]:
-            shape += "{"
-            var out: [String: Any] = [:]
-            for key in dictionary.keys.sorted() {
-                shape += key + ":"
-                guard let child = sentinelize(dictionary[key]!, shape: &shape, leaves: &leaves) else { return nil }
-                out[key] = child
+            return .string("\u{1}\(leaves.count - 1)&\u{2}")
+        case .flag(let flag):
+            shape.append(flag ? UInt8(ascii: "T") : UInt8(ascii: "F"))
+            return value
+        case .list(let items):
+            shape.append(UInt8(ascii: "["))
+            let out = items.map { sentinelize($0, shape: &shape, leaves: &leaves) }
+            shape.append(UInt8(ascii: "]"))
+            return .list(out)
+        case .object(let pairs):
+            shape.append(UInt8(ascii: "{"))
+            let out = pairs.map { key, child -> (String, TemplateValue) in
+                shape += key.utf8
+                shape.append(UInt8(ascii: ":"))
+                return (key, sentinelize(child, shape: &shape, leaves: &leaves))
             }
-            shape += "}"
-            return out
-        case let array as [Any]:
-            shape += "[\(array.count)"
-            var out: [Any] = []
-            for element in array {
-                guard let child = sentinelize(element, shape: &shape, leaves: &leaves) else { return nil }
-                out.append(child)
-            }
-            shape += "]"
-            return out
-        default:
-            return nil
+            shape.append(UInt8(ascii: "}"))
+            return .object(out)
         }
     }
 

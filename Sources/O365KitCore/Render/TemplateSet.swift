@@ -26,13 +26,13 @@ public struct TemplateSet: Sendable {
         return false
     }
 
-    func render(_ name: String, _ values: [String: Any]) -> String {
+    func render(_ name: String, _ values: TemplateValue) -> String {
         // load(_:) succeeded for every name a renderer uses before it renders.
         templates[name]!.render(values)
     }
 
     /// Renders without the shape cache; tests compare the two.
-    func renderDirectly(_ name: String, _ values: [String: Any]) -> String {
+    func renderDirectly(_ name: String, _ values: TemplateValue) -> String {
         templates[name]!.renderDirectly(values)
     }
 

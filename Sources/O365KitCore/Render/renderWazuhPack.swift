@@ -25,42 +25,43 @@ func renderWazuhPack(_ pack: WazuhPack, project: ValidatedProject, templates: Te
         let slice = rules[min(chunk * chunkSize, rules.count)..<min((chunk + 1) * chunkSize, rules.count)]
         chunks[chunk] = slice.map { templates.render(WazuhPackPaths.ruleTemplate, ruleValues($0)) }.joined()
     }
-    let values: [String: Any] = [
-        "groupName": "\(pack.profile.fieldPrefix),o365kit,",
-        "packageName": project.settings.packageName,
-        "packageVersion": project.settings.packageVersion,
-        "attackVersion": project.catalog.version,
-        "profile": pack.profile.rawValue,
+    let values: TemplateValue = .object([
+        ("groupName", .string("\(pack.profile.fieldPrefix),o365kit,")),
+        ("packageName", .string(project.settings.packageName)),
+        ("packageVersion", .string(project.settings.packageVersion)),
+        ("attackVersion", .string(project.catalog.version)),
+        ("profile", .string(pack.profile.rawValue)),
         // The rule template starts each rule with a blank line; the file template adds the
         // newline before </group>.
-        "rules": String(chunks.values.joined().dropLast()),
-    ]
+        ("rules", .string(String(chunks.values.joined().dropLast()))),
+    ])
     let xml = RenderedFile(path: WazuhPackPaths.rules, contents: templates.render(WazuhPackPaths.template, values))
     return [xml, renderRuleMap(pack, project), renderLogonErrorList(project)]
 }
 
 /// What the rule template sees: every value already a finished, escaped string.
-func ruleValues(_ rule: WazuhRule) -> [String: Any] {
-    var elements: [[String: String]] = []
-    func element(_ tag: String, _ text: String, _ attributes: [(String, String)] = []) {
-        elements.append(["tag": tag, "text": text, "attributes": attributes.map { " \($0.0)=\"\($0.1)\"" }.joined()])
+func ruleValues(_ rule: WazuhRule) -> TemplateValue {
+    var elements: [TemplateValue] = []
+    func element(_ tag: String, _ text: String, _ attributes: String = "") {
+        elements.append(.object([("tag", .string(tag)), ("attributes", .string(attributes)), ("text", .string(text))]))
     }
     if !rule.parents.isEmpty { element("if_sid", rule.parents.map(String.init).joined(separator: ", ")) }
     if let decoder = rule.decodedAs { element("decoded_as", decoder) }
     if let location = rule.location { element("location", location) }
     for field in rule.fields {
-        var attributes = [("name", field.name), ("type", field.type.rawValue)]
-        if field.negate { attributes.append(("negate", "yes")) }
-        element("field", field.pattern, attributes)
+        element("field", field.pattern, " name=\"\(field.name)\" type=\"\(field.type.rawValue)\"" + (field.negate ? " negate=\"yes\"" : ""))
     }
     element("description", rule.description)
-    return [
-        "id": String(rule.id), "level": String(rule.level), "elements": elements,
-        "hasMitre": !rule.mitre.isEmpty, "mitre": rule.mitre,
-        "hasGroups": !rule.groups.isEmpty,
-        "groups": rule.groups.isEmpty ? "" : rule.groups.joined(separator: ",") + ",",
-        "options": rule.options,
-    ]
+    return .object([
+        ("id", .string(String(rule.id))),
+        ("level", .string(String(rule.level))),
+        ("elements", .list(elements)),
+        ("hasMitre", .flag(!rule.mitre.isEmpty)),
+        ("mitre", .list(rule.mitre.map { .string($0) })),
+        ("options", .list(rule.options.map { .string($0) })),
+        ("hasGroups", .flag(!rule.groups.isEmpty)),
+        ("groups", .string(rule.groups.isEmpty ? "" : rule.groups.joined(separator: ",") + ",")),
+    ])
 }
 
 /// Slots that concurrent workers fill by index; each index is written by one worker only.

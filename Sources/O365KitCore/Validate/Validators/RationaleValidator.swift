@@ -5,7 +5,7 @@ struct RationaleValidator: ProjectValidator {
     func check(_ project: ParsedProject) -> [Diagnostic] {
         let rows = project.operations.map { ($0.rationale, $0.operation) } + project.logonErrors.map { ($0.rationale, $0.code) }
         return rows.compactMap { rationale, key in
-            rationale.trimmingCharacters(in: .whitespaces).isEmpty
+            trimmedSpaces(Substring(rationale)).isEmpty
                 ? .warning("missing-rationale", "'\(key.value)' has no rationale; say why this mapping holds", at: key.location)
                 : nil
         }
