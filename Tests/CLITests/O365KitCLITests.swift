@@ -93,3 +93,41 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("MANIFEST.json").path))
     }
 }
+
+/// `o365kit check --events`: which operations of real records the tables do not cover.
+@Suite struct CoverageCLITests {
+    static let samples = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/o365-samples")
+
+    @Test func unmappedOperationsAndBadLinesAreReported() throws {
+        let root = try temporaryProject()
+        let events = root.appendingPathComponent("events.jsonl")
+        let lines = [
+            #"{"Operation":"Add user.","RecordType":8,"Id":"1"}"#,
+            #"{"integration":"office365","office365":{"Operation":"Brand-NewOperation","RecordType":1,"Id":"2"}}"#,
+            #"{"Operation":"brand-newoperation","RecordType":1,"Id":"3"}"#,
+            "not json",
+        ]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: events)
+        let result = try run("o365kit", ["check", "--events", "events.jsonl"], in: root)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("events.jsonl:4:1: error: line is not a JSON object [bad-event]"))
+        #expect(result.stderr.contains("unmapped: Brand-NewOperation (1 record)"))
+        #expect(result.stderr.contains("unmapped: brand-newoperation (1 record)"))
+        #expect(!result.stderr.contains("unmapped: Add user."))
+
+        let json = try run("o365kit", ["check", "--events", "events.jsonl", "--format", "json"], in: root)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let coverage = try #require(object["coverage"] as? [String: Any])
+        #expect((coverage["events"] as? [String: Any])?["records"] as? Int == 3)
+        #expect((coverage["operations"] as? Int ?? 0) >= 121)
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: samples.path), "needs ../shared/o365-samples beside the repository"))
+    func everyOperationOfThePublicSamplesIsMappedOrMarked() throws {
+        for file in try FileManager.default.contentsOfDirectory(atPath: Self.samples.path).filter({ $0.hasSuffix(".jsonl") }).sorted() {
+            let result = try run("o365kit", ["check", "--events", Self.samples.appendingPathComponent(file).path], in: repositoryRoot)
+            #expect(result.status == 0, "\(file): \(result.stderr)")
+            #expect(result.stderr.contains(", 0 not in the tables"), "\(file): \(result.stderr)")
+        }
+    }
+}

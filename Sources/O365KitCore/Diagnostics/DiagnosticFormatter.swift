@@ -14,17 +14,20 @@ public enum DiagnosticFormatter {
         return out
     }
 
-    /// A JSON document `{"diagnostics":[…],"errors":n,"warnings":n}` with sorted keys.
-    public static func json(_ diagnostics: [Diagnostic]) -> String {
+    /// A JSON document `{"diagnostics":[…],"errors":n,"warnings":n}` with sorted keys, plus
+    /// `coverage` when given.
+    public static func json(_ diagnostics: [Diagnostic], coverage: CoverageStatistics? = nil) -> String {
         struct Report: Encodable {
             var diagnostics: [Diagnostic]
             var errors: Int
             var warnings: Int
+            var coverage: CoverageStatistics?
         }
         let report = Report(
             diagnostics: diagnostics,
             errors: diagnostics.filter { $0.severity == .error }.count,
-            warnings: diagnostics.filter { $0.severity == .warning }.count
+            warnings: diagnostics.filter { $0.severity == .warning }.count,
+            coverage: coverage
         )
         return encodeJSON(report)
     }

@@ -8,12 +8,15 @@ struct CheckCommand: ParsableCommand {
         abstract: "Validate the mapping tables, settings and lock; write nothing.",
         discussion: """
             Every finding is printed as `path:line:column: error|warning: message [check-id]`,
-            sorted, followed by a summary. Runs the whole pipeline in memory, so problems in
-            the generated XML are reported too.
+            sorted, followed by coverage statistics (rows by source, techniques and rows by
+            tactic) and a summary. Runs the whole pipeline in memory, so problems in the
+            generated XML are reported too. With --events, the operations of a JSONL file of
+            audit records (bare or Wazuh-wrapped) that no row names are listed.
 
             Examples:
               o365kit check
               o365kit check --strict
+              o365kit check --events samples.jsonl
               o365kit check --mappings /tmp/copy/mappings --format json
             """
     )
@@ -21,15 +24,24 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var project: ProjectOptions
     @OptionGroup var report: ReportOptions
 
+    @Option(help: "A JSONL file of audit records whose operations the tables should cover.")
+    var events: String?
+
     func run() throws {
         let diagnostics = DiagnosticCollector()
         let generation = generate(project.paths, diagnostics: diagnostics)
+        var coverage: CoverageStatistics?
+        if let generation {
+            let sample = events.flatMap { CoverageStatistics.eventCoverage(of: URL(fileURLWithPath: $0), project: generation.project, diagnostics: diagnostics) }
+            coverage = CoverageStatistics(generation.project, events: sample)
+        }
         let sorted = diagnostics.sorted
         switch report.format {
         case .json:
-            print(DiagnosticFormatter.json(sorted), terminator: "")
+            print(DiagnosticFormatter.json(sorted, coverage: coverage), terminator: "")
         case .text:
             printError(DiagnosticFormatter.text(sorted))
+            if let coverage { printError(coverage.text) }
             var summary = "\(diagnostics.count(.error)) error(s), \(diagnostics.count(.warning)) warning(s)"
             if let generation {
                 let project = generation.project
