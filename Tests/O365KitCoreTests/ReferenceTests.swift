@@ -12,14 +12,9 @@ import Testing
 
     @Test(arguments: cases)
     func outputMatchesTheGoldenFiles(name: String) throws {
-        let fixture = repositoryRoot.appendingPathComponent("Tests/Fixtures/reference/\(name)")
-        let project = try TestProject(copying: false)
+        let fixture = TestProject.fixtureFolder(name)
+        let project = try TestProject(fixture: name)
         let fm = FileManager.default
-        try fm.copyItem(at: fixture.appendingPathComponent("mappings"), to: project.url("mappings"))
-        try fm.copyItem(at: repositoryRoot.appendingPathComponent("templates"), to: project.url("templates"))
-        for shared in ["attack", "wazuh-native"] {
-            try fm.copyItem(at: repositoryRoot.appendingPathComponent("mappings/\(shared)"), to: project.url("mappings/\(shared)"))
-        }
         let (generation, diagnostics) = project.generate()
         let built = try #require(generation, "\(DiagnosticFormatter.text(diagnostics.sorted))")
         var actual = built.files.map { (path: "output/\($0.path)", text: $0.contents) }

@@ -113,14 +113,7 @@ import WazuhRuleEngine
 
     @Test(arguments: ["native", "legacy"])
     func namesWithRegexSpecialsMatchExactly(fixture: String) throws {
-        let project = try TestProject(copying: false)
-        let fm = FileManager.default
-        try fm.copyItem(at: repositoryRoot.appendingPathComponent("Tests/Fixtures/reference/\(fixture)/mappings"), to: project.url("mappings"))
-        try fm.copyItem(at: repositoryRoot.appendingPathComponent("templates"), to: project.url("templates"))
-        for shared in ["attack", "wazuh-native"] {
-            try fm.copyItem(at: repositoryRoot.appendingPathComponent("mappings/\(shared)"), to: project.url("mappings/\(shared)"))
-        }
-        var pack = try Pack(project)
+        var pack = try Pack(TestProject(fixture: fixture))
         for name in ["Odd (name) $1|2", "Send & <Receive>", "Update application – Certificates and secrets management", "Add user.", "TeamsSessionStarted"] {
             let expected = try #require(pack.id("operation:\(name)"))
             #expect(try pack.fire(Self.record(name))?.ruleID == expected, "\(name)")

@@ -33,15 +33,7 @@ enum RuleFileEvent {
 /// file sits inside a synthetic root on its first line, so reported lines are file lines.
 func streamRuleFile(_ text: String, path: String, relaxNG schema: String, schemaPath: String, visit: (RuleFileEvent) -> Void) -> [Diagnostic] {
     let sink = XMLErrorSink(path: path)
-    var schemaBytes = Array(schema.utf8)
-    let compiled: xmlRelaxNGPtr? = schemaBytes.withUnsafeMutableBufferPointer { buffer in
-        buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
-            let parser = xmlRelaxNGNewMemParserCtxt(pointer, Int32(buffer.count))
-            defer { xmlRelaxNGFreeParserCtxt(parser) }
-            return xmlRelaxNGParse(parser)
-        }
-    }
-    guard let compiled else {
+    guard let compiled = compileRelaxNG(schema) else {
         return [.error("xml-schema", "the RELAX NG schema does not compile", at: SourceLocation(path: schemaPath, line: 1, column: 1))]
     }
     defer { xmlRelaxNGFree(compiled) }

@@ -58,17 +58,7 @@ public enum XMLChecker {
     }
 
     private static func validate(_ doc: xmlDocPtr, schema: String, schemaPath: String, sink: XMLErrorSink) {
-        // The parser context only points at the schema bytes, so everything that reads them
-        // happens inside this closure, while they are alive.
-        var bytes = Array(schema.utf8)
-        let compiled: xmlRelaxNGPtr? = bytes.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
-                let parser = xmlRelaxNGNewMemParserCtxt(pointer, Int32(buffer.count))
-                defer { xmlRelaxNGFreeParserCtxt(parser) }
-                return xmlRelaxNGParse(parser)
-            }
-        }
-        guard let compiled else {
+        guard let compiled = compileRelaxNG(schema) else {
             sink.diagnostics.append(.error("xml-schema", "the RELAX NG schema does not compile", at: SourceLocation(path: schemaPath, line: 1, column: 1)))
             return
         }
@@ -108,6 +98,20 @@ public enum XMLChecker {
             child = c.pointee.next
         }
         return XMLNodeInfo(name: String(cString: node.pointee.name), attributes: attributes, text: text, line: Int(xmlGetLineNo(node)), children: children)
+    }
+}
+
+/// Compiles a RELAX NG schema; the caller frees it with `xmlRelaxNGFree`.
+func compileRelaxNG(_ schema: String) -> xmlRelaxNGPtr? {
+    // The parser context only points at the schema bytes, so everything that reads them
+    // happens inside this closure, while they are alive.
+    var bytes = Array(schema.utf8)
+    return bytes.withUnsafeMutableBufferPointer { buffer in
+        buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
+            let parser = xmlRelaxNGNewMemParserCtxt(pointer, Int32(buffer.count))
+            defer { xmlRelaxNGFreeParserCtxt(parser) }
+            return xmlRelaxNGParse(parser)
+        }
     }
 }
 

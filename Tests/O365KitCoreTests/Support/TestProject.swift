@@ -20,6 +20,22 @@ struct TestProject {
         }
     }
 
+    /// A project made of a reference fixture's tables (Tests/Fixtures/reference/<name>/mappings)
+    /// plus the repository's templates, ATT&CK catalog and native Wazuh rules.
+    init(fixture name: String) throws {
+        try self.init(copying: false)
+        let fm = FileManager.default
+        try fm.copyItem(at: Self.fixtureFolder(name).appendingPathComponent("mappings"), to: url("mappings"))
+        try fm.copyItem(at: repositoryRoot.appendingPathComponent("templates"), to: url("templates"))
+        for shared in ["attack", "wazuh-native"] {
+            try fm.copyItem(at: repositoryRoot.appendingPathComponent("mappings/\(shared)"), to: url("mappings/\(shared)"))
+        }
+    }
+
+    static func fixtureFolder(_ name: String) -> URL {
+        repositoryRoot.appendingPathComponent("Tests/Fixtures/reference/\(name)")
+    }
+
     var paths: ProjectPaths {
         ProjectPaths(mappings: root.appendingPathComponent("mappings"), templates: root.appendingPathComponent("templates"))
     }
