@@ -17,6 +17,8 @@ import Foundation
 public struct Generation: Sendable {
     public var project: ValidatedProject
     public var pack: WazuhPack
+    /// The detection definitions (Sigma) of `mappings/detections/`.
+    public var detections: DetectionSet
     /// Every generated file, manifest included, sorted by path.
     public var files: [RenderedFile]
     /// The lock after this build's id assignments.
@@ -56,7 +58,8 @@ public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", diag
     // one run reports every problem in the tables.
     guard let parsed = loadProject(paths, diagnostics: diagnostics) else { return nil }
     clock.lap("load")
-    guard let project = validate(parsed, diagnostics: diagnostics), !diagnostics.hasErrors else { return nil }
+    let detections = loadDetectionSet(paths, catalog: parsed.catalog, diagnostics: diagnostics)
+    guard let project = validate(parsed, diagnostics: diagnostics), let detections, !diagnostics.hasErrors else { return nil }
     clock.lap("validate")
     guard let ids = resolveRuleIDs(keys: ruleKeys(project), lock: project.lock, range: project.settings.ruleIDs,
                                    diagnostics: diagnostics, lockPath: displayPath(paths.lock))
@@ -82,5 +85,5 @@ public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", diag
     guard !diagnostics.hasErrors else { return nil }
     let withManifest = OutputWriter.withManifest(files)
     clock.lap("manifest")
-    return Generation(project: project, pack: pack, files: withManifest, lock: ids.lock, timings: clock.timings)
+    return Generation(project: project, pack: pack, detections: detections, files: withManifest, lock: ids.lock, timings: clock.timings)
 }

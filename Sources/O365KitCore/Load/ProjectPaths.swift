@@ -18,6 +18,10 @@ public struct ProjectPaths: Sendable {
     public var attackTechniques: URL { mappings.appendingPathComponent("attack/enterprise-techniques.csv") }
     public var attackTactics: URL { mappings.appendingPathComponent("attack/tactics.csv") }
     public var attackReadme: URL { mappings.appendingPathComponent("attack/README.md") }
+    /// Detection definitions (Sigma), one rule per file; optional.
+    public var detections: URL { mappings.appendingPathComponent("detections") }
+    /// Placeholder values for the detections' `|expand` modifiers.
+    public var environment: URL { mappings.appendingPathComponent("environment.yaml") }
     public var nativeWazuhRules: URL { mappings.appendingPathComponent("wazuh-native/0755-office365_rules.xml") }
 }
 
