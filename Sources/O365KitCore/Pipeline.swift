@@ -19,6 +19,8 @@ public struct Generation: Sendable {
     public var pack: WazuhPack
     /// The detection definitions (Sigma) of `mappings/detections/`.
     public var detections: DetectionSet
+    /// The detections' Wazuh rules (`0200-o365kit_detections.xml`).
+    public var wazuhDetections: WazuhDetectionPack
     /// Every generated file, manifest included, sorted by path.
     public var files: [RenderedFile]
     /// The lock after this build's id assignments.
@@ -61,12 +63,15 @@ public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", diag
     let detections = loadDetectionSet(paths, catalog: parsed.catalog, diagnostics: diagnostics)
     guard let project = validate(parsed, diagnostics: diagnostics), let detections, !diagnostics.hasErrors else { return nil }
     clock.lap("validate")
-    guard let ids = resolveRuleIDs(keys: ruleKeys(project), lock: project.lock, range: project.settings.ruleIDs,
+    let wazuhPlan = planWazuhDetections(detections, project: project, diagnostics: diagnostics)
+    guard !diagnostics.hasErrors,
+          let ids = resolveRuleIDs(keys: ruleKeys(project) + wazuhPlan.keys, lock: project.lock, range: project.settings.ruleIDs,
                                    diagnostics: diagnostics, lockPath: displayPath(paths.lock))
     else { return nil }
 
     clock.lap("resolve")
     let pack = translateWazuhRules(project, ids: ids, diagnostics: diagnostics)
+    let wazuhDetections = translateWazuhDetections(wazuhPlan, pack: pack, project: project, detections: detections, ids: ids)
     clock.lap("translate")
 
     var templates = TemplateSet(folder: paths.templates)
@@ -75,15 +80,22 @@ public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", diag
           templates.load(WazuhPackPaths.ruleTemplate, diagnostics: diagnostics),
           let schema = readText(schemaURL, diagnostics: diagnostics) else { return nil }
     let files = renderWazuhPack(pack, project: project, templates: templates)
+        + renderWazuhDetections(wazuhDetections, project: project, templates: templates)
     clock.lap("render")
 
     let root = outputRoot.hasSuffix("/") ? outputRoot : outputRoot + "/"
-    for file in files where file.path.hasSuffix(".xml") {
+    for file in files where file.path == WazuhPackPaths.rules {
         diagnostics.emit(verifyWazuhRules(file, pack: pack, project: project, schema: schema, schemaPath: displayPath(schemaURL), outputRoot: root))
+    }
+    for file in files where file.path == WazuhDetectionPaths.rules {
+        // The detection rules load after the mapping rules and hang under them.
+        let origins = Dictionary(wazuhDetections.rules.map { ($0.id, $0.origin) }, uniquingKeysWith: { a, _ in a })
+        diagnostics.emit(verifyWazuhRules(file, pack: pack, project: project, schema: schema, schemaPath: displayPath(schemaURL), outputRoot: root,
+                                          alsoDefined: Set(pack.rules.map(\.id)), origins: origins))
     }
     clock.lap("verify")
     guard !diagnostics.hasErrors else { return nil }
     let withManifest = OutputWriter.withManifest(files)
     clock.lap("manifest")
-    return Generation(project: project, pack: pack, detections: detections, files: withManifest, lock: ids.lock, timings: clock.timings)
+    return Generation(project: project, pack: pack, detections: detections, wazuhDetections: wazuhDetections, files: withManifest, lock: ids.lock, timings: clock.timings)
 }

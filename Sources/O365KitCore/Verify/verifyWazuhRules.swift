@@ -3,10 +3,11 @@
 ///
 /// libxml2 parses the file (inside a synthetic root) and validates it against the RELAX
 /// NG schema of the subset we emit; the lints then cover what a schema cannot say.
-func verifyWazuhRules(_ file: RenderedFile, pack: WazuhPack, project: ValidatedProject, schema: String, schemaPath: String, outputRoot: String) -> [Diagnostic] {
+func verifyWazuhRules(_ file: RenderedFile, pack: WazuhPack, project: ValidatedProject, schema: String, schemaPath: String, outputRoot: String,
+                      alsoDefined: Set<Int> = [], origins extraOrigins: [Int: WazuhRule.Origin] = [:]) -> [Diagnostic] {
     let path = outputRoot + file.path
     var out: [Diagnostic] = []
-    let origins = Dictionary(pack.rules.map { ($0.id, $0.origin) }, uniquingKeysWith: { a, _ in a })
+    let origins = Dictionary(pack.rules.map { ($0.id, $0.origin) }, uniquingKeysWith: { a, _ in a }).merging(extraOrigins) { a, _ in a }
     func at(_ line: Int) -> SourceLocation { SourceLocation(path: path, line: line, column: 1) }
     func notes(_ id: Int?) -> [Diagnostic.Note] {
         guard let id, let origin = origins[id], let row = origin.row else { return [] }
@@ -20,7 +21,7 @@ func verifyWazuhRules(_ file: RenderedFile, pack: WazuhPack, project: ValidatedP
     guard let root else { return out }
 
     let lockedIDs = Set(project.lock.rules.values.map(\.id))
-    var defined: Set<Int> = project.settings.profile == .native ? project.native.ids : []
+    var defined: Set<Int> = (project.settings.profile == .native ? project.native.ids : []).union(alsoDefined)
     let nativeRoot = project.settings.profile == .native ? project.native.rootID : nil
     for group in root.children(named: "group") {
         if group.attribute("name")?.hasSuffix(",") != true {
