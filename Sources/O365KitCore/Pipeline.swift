@@ -21,6 +21,8 @@ public struct Generation: Sendable {
     public var detections: DetectionSet
     /// The detections' Wazuh rules (`0200-o365kit_detections.xml`).
     public var wazuhDetections: WazuhDetectionPack
+    /// The detections' Splunk searches (`savedsearches.conf`).
+    public var splunkSearches: [SplunkDetectionSearch]
     /// Every generated file, manifest included, sorted by path.
     public var files: [RenderedFile]
     /// The lock after this build's id assignments.
@@ -76,11 +78,14 @@ public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", diag
 
     var templates = TemplateSet(folder: paths.templates)
     let schemaURL = paths.templates.appendingPathComponent(WazuhPackPaths.schema)
+    let splunkSearches = splunkDetectionSearches(detections, catalog: project.catalog)
     guard templates.load(WazuhPackPaths.template, diagnostics: diagnostics),
+          splunkSearches.isEmpty || templates.load(SplunkDetectionPaths.template, diagnostics: diagnostics),
           templates.load(WazuhPackPaths.ruleTemplate, diagnostics: diagnostics),
           let schema = readText(schemaURL, diagnostics: diagnostics) else { return nil }
     let files = renderWazuhPack(pack, project: project, templates: templates)
         + renderWazuhDetections(wazuhDetections, project: project, templates: templates)
+        + (splunkSearches.isEmpty ? [] : [renderSavedSearches(splunkSearches, templates: templates)])
     clock.lap("render")
 
     let root = outputRoot.hasSuffix("/") ? outputRoot : outputRoot + "/"
@@ -97,5 +102,5 @@ public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", diag
     guard !diagnostics.hasErrors else { return nil }
     let withManifest = OutputWriter.withManifest(files)
     clock.lap("manifest")
-    return Generation(project: project, pack: pack, detections: detections, wazuhDetections: wazuhDetections, files: withManifest, lock: ids.lock, timings: clock.timings)
+    return Generation(project: project, pack: pack, detections: detections, wazuhDetections: wazuhDetections, splunkSearches: splunkSearches, files: withManifest, lock: ids.lock, timings: clock.timings)
 }
