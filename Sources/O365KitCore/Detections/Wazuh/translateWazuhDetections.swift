@@ -76,7 +76,8 @@ func translateWazuhDetections(_ plan: WazuhDetectionPlan, pack: WazuhPack, proje
         var description = "o365kit detection: \(plainText(rule.title))"
         if case .correlation(let c) = rule.body {
             let by = c.groupBy.isEmpty ? "" : " by \(c.groupBy.joined(separator: ", "))"
-            description += " (\(c.threshold) or more in \(c.timespanText)\(by), last $(\(prefix).UserId) from $(\(prefix).ClientIP))"
+            let least = c.comparison == .gt ? c.threshold + 1 : c.threshold
+            description += " (\(least) or more in \(c.timespanText)\(by), last $(\(prefix).UserId) from $(\(prefix).ClientIP))"
         } else {
             description += " - $(\(prefix).Operation) by $(\(prefix).UserId)"
         }
