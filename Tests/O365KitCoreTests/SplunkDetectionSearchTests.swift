@@ -86,7 +86,7 @@ import Testing
     }
 
     @Test func nameValueArraysAreReadThroughMvzip() throws {
-        let search = try #require(Self.generation.splunkSearches.first { $0.key == "exfiltration_transport_rule_external_redirect" }).search
+        let search = try #require(Self.generation.splunkSearches.first { $0.key == "collection_transport_rule_external_redirect" }).search
         #expect(search.contains(#"| eval o365kit_kv_Parameters=mvzip('Parameters{}.Name', 'Parameters{}.Value', "=")"#))
         #expect(search.contains(#"NOT isnotnull(mvfind(o365kit_kv_Parameters, "(?is)^RedirectMessageTo=.*(?:@contoso\\.example|@contoso\\.onmicrosoft\\.com)$"))"#))
     }

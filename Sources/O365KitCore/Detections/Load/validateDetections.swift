@@ -26,6 +26,11 @@ func validateDetections(_ rules: [SigmaRule], catalog: AttackCatalog) -> [Diagno
             }
         }
         for technique in techniques { out += techniqueCheck.check(technique, catalog: catalog) }
+        // The file name starts with the tactic the rule reports, as in elastic/detection-rules.
+        let ruleTactics = tactics(of: techniques.map(\.value), in: catalog).map { $0.replacingOccurrences(of: "-", with: "_") }
+        if !ruleTactics.isEmpty, !ruleTactics.contains(where: { rule.key.hasPrefix($0 + "_") }) {
+            out.append(.warning("detection-tactic-prefix", "\(rule.key) should start with the tactic of its techniques: \(ruleTactics.map { $0 + "_" }.joined(separator: ", "))", at: rule.location))
+        }
         if techniques.isEmpty {
             out.append(.error("missing-technique", "\(rule.key) has no attack.tXXXX tag", at: rule.location))
         }
