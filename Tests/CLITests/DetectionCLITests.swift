@@ -33,3 +33,29 @@ import Testing
         #expect(check.stderr.contains("error: 'fieldref' compares two fields of one event, which a Wazuh rule cannot do; remove wazuh from o365kit.targets or change the rule [wazuh-inexpressible]"))
     }
 }
+
+/// A deployment keeps its placeholder values outside the repository and passes them in.
+@Suite struct DetectionEnvironmentCLITests {
+    @Test func anEnvironmentFileReplacesTheCommittedOne() throws {
+        let root = try temporaryProject()
+        let site = root.appendingPathComponent("site-environment.yaml")
+        try Data("""
+            placeholders:
+              internal_domains: ["@example.org"]
+              known_attacker_ips: ["192.0.2.200"]
+              trusted_networks: ["198.51.100.0/24"]
+
+            """.utf8).write(to: site)
+        let build = try run("o365kit", ["build", "--environment", site.path], in: root)
+        #expect(build.status == 0, "\(build.stderr)")
+        let list = try String(contentsOf: root.appendingPathComponent("output/wazuh/lists/o365kit-known-attacker-ips"), encoding: .utf8)
+        #expect(list == "192.0.2.200:known-attacker-ips\n")
+        let searches = try String(contentsOf: root.appendingPathComponent("output/splunk/o365kit/default/savedsearches.conf"), encoding: .utf8)
+        #expect(searches.contains(#"@example\\.org"#) && !searches.contains("contoso"))
+
+        try Data("placeholders:\n  internal_domains: [\"@example.org\"]\n".utf8).write(to: site)
+        let missing = try run("o365kit", ["check", "--environment", site.path], in: root)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("placeholder '%known_attacker_ips%' is not defined in site-environment.yaml [undefined-placeholder]"))
+    }
+}

@@ -85,6 +85,20 @@ import WazuhRuleEngine
         #expect(Self.replay(samples.negative, ruleSet).contains(ours))
     }
 
+    /// What the Wazuh API accepts for a list upload (`PUT /lists/files/{name}`).
+    @Test func listsAreAcceptedByTheWazuhAPI() throws {
+        let generation = try #require(ProjectDetections.generation)
+        let lists = generation.files.filter { $0.path.hasPrefix("wazuh/lists/o365kit-") && $0.path != WazuhPackPaths.logonErrorList }
+        #expect(!lists.isEmpty)
+        for file in lists {
+            #expect(file.path.split(separator: "/").last!.wholeMatch(of: /[\-\w]+/) != nil)
+            #expect(file.contents.hasSuffix("\n"))
+            for line in file.contents.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                #expect(line.wholeMatch(of: /(?:"[\w\-: ]+?"|[^:"\s]+):(?:"[\w\-: ]*?"|[^:"]*)/) != nil, "\(file.path): '\(line)'")
+            }
+        }
+    }
+
     @Test func theRulesLoadWithoutWarnings() throws {
         let ruleSet = try Self.ruleSet(try #require(ProjectDetections.generation))
         #expect(ruleSet.warnings.isEmpty, "\(ruleSet.warnings)")

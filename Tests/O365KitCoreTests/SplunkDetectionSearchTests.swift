@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WazuhRuleEngine
 @testable import O365KitCore
 
 /// The SPL of every detection: structurally sound (AppInspect does not read SPL), over the
@@ -78,6 +79,23 @@ import Testing
         } else {
             #expect(search.scheduledSearch.contains(" _index_earliest=-15m@m _index_latest=@m "))
         }
+    }
+
+    /// Splunk's regular expressions are PCRE: every one the searches use must compile.
+    @Test func everyRegexCompiles() throws {
+        var count = 0
+        for search in Self.generation.splunkSearches {
+            for match in search.search.matches(of: /mvfind\([^,]+, "((?:[^"\\]|\\.)*)"\)/) {
+                let literal = String(match.1)
+                var regex = "", escaped = false
+                for c in literal {
+                    if escaped { regex.append(c); escaped = false } else if c == "\\" { escaped = true } else { regex.append(c) }
+                }
+                #expect(throws: Never.self, "\(search.key): \(regex)") { _ = try PCRE2Pattern(regex) }
+                count += 1
+            }
+        }
+        #expect(count > 40)
     }
 
     static func baseRules(_ rule: SigmaRule) -> [SigmaRule] {
