@@ -144,3 +144,27 @@ import WazuhRuleEngine
         #expect(stanzas.count == Self.generation.splunkSearches.count)
     }
 }
+
+/// The searches run on the samples through `SPLModel` and give the reference verdicts: a
+/// single-event search keeps its positive records and drops its negative ones; for a
+/// correlation, the `case()` condition of its counted rule does the same on that rule's samples.
+@Suite struct SplunkSampleTests {
+    @Test(arguments: ProjectDetections.generation?.detections.rules.filter { $0.supports(.splunk) }.map(\.key) ?? [])
+    func searchesKeepThePositiveSamples(key: String) throws {
+        let generation = try #require(ProjectDetections.generation)
+        let rule = try #require(generation.detections.rule(key))
+        guard case .detection(let detection) = rule.body else { return }
+        let samples = try DetectionSamples(key)
+        // The rule's own search, or (for a counted rule) the filtering stages built the same way.
+        let search: String
+        if let own = generation.splunkSearches.first(where: { $0.key == key }) {
+            search = own.search
+        } else {
+            var condition = SPLCondition()
+            let expression = condition.expression(detection.condition, detection)
+            search = "`o365kit_source`" + (condition.evals.isEmpty ? "" : " | eval " + condition.evals.joined(separator: ", ")) + " | where " + expression
+        }
+        for (i, record) in samples.positive.enumerated() { #expect(try SPLModel.keeps(search, record), "positive #\(i + 1) of \(key)") }
+        for (i, record) in samples.negative.enumerated() { #expect(try !SPLModel.keeps(search, record), "negative #\(i + 1) of \(key)") }
+    }
+}
