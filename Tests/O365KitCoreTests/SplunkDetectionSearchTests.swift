@@ -153,8 +153,14 @@ import WazuhRuleEngine
     func searchesKeepThePositiveSamples(key: String) throws {
         let generation = try #require(ProjectDetections.generation)
         let rule = try #require(generation.detections.rule(key))
-        guard case .detection(let detection) = rule.body else { return }
         let samples = try DetectionSamples(key)
+        guard case .detection(let detection) = rule.body else {
+            // A correlation: some (bucket, group) row passes on the positive sequence, none on the negative.
+            let search = try #require(generation.splunkSearches.first { $0.key == key }).search
+            #expect(try SPLModel.rows(search, samples.positive) >= 1, "\(key) positive")
+            #expect(try SPLModel.rows(search, samples.negative) == 0, "\(key) negative")
+            return
+        }
         // The rule's own search, or (for a counted rule) the filtering stages built the same way.
         let search: String
         if let own = generation.splunkSearches.first(where: { $0.key == key }) {

@@ -30,6 +30,10 @@ struct SPLModel {
     /// Whether the search (everything up to `| table`) keeps the record.
     static func keeps(_ search: String, _ record: AuditRecord) throws -> Bool {
         var fields = Self.fields(record.json)
+        return try keeps(search, record, fields: &fields)
+    }
+
+    static func keeps(_ search: String, _ record: AuditRecord, fields: inout [String: [String]]) throws -> Bool {
         let stages = try splitPipes(search)
         let head = stages[0]
         if let range = head.range(of: "Operation IN (") {
@@ -60,6 +64,35 @@ struct SPLModel {
     }
 
     static func splitPipes(_ text: String) throws -> [String] { try splitTop(text, "|") }
+
+    /// Runs a correlation search over records: the filtering stages per record, then
+    /// `bin _time span=…`, `stats dc(Id) as event_count` or `dc(o365kit_value) as value_count`
+    /// `by _time, …` and the final `where`. Returns how many (bucket, group) rows pass.
+    static func rows(_ search: String, _ records: [AuditRecord]) throws -> Int {
+        let stages = try splitPipes(search)
+        guard let binIndex = stages.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("bin _time span=") }) else {
+            throw Unsupported(description: "no bin stage")
+        }
+        let filter = stages[..<binIndex].joined(separator: "|")
+        let spanText = stages[binIndex].trimmingCharacters(in: .whitespaces).dropFirst("bin _time span=".count)
+        let unit = ["s": 1, "m": 60, "h": 3600, "d": 86400][String(spanText.last!)]!
+        let span = Int(spanText.dropLast())! * unit
+        let stats = stages[binIndex + 1].trimmingCharacters(in: .whitespaces)
+        let by = stats.components(separatedBy: " by ")[1].components(separatedBy: ", ").dropFirst()
+        let final = stages[binIndex + 2].trimmingCharacters(in: .whitespaces)
+        guard let m = final.wholeMatch(of: /where (event_count|value_count) (>=|>) ([0-9]+)/) else { throw Unsupported(description: final) }
+        let threshold = Int(m.3)!
+        var groups: [String: Set<String>] = [:]
+        for record in records {
+            var fields = Self.fields(record.json)
+            guard try keeps(filter, record, fields: &fields) else { continue }
+            let bucket = Int(record.creationTime!.timeIntervalSince1970) / span
+            let key = "\(bucket)|" + by.map { fields[$0]?.first ?? "" }.joined(separator: "|")
+            let counted = m.1 == "event_count" ? fields["Id"]?.first ?? "" : fields["o365kit_value"]?.first ?? ""
+            groups[key, default: []].insert(counted)
+        }
+        return groups.values.filter { m.2 == ">=" ? $0.count >= threshold : $0.count > threshold }.count
+    }
 
     /// Splits at `separator` outside strings and parentheses.
     static func splitTop(_ text: String, _ separator: Character) throws -> [String] {
@@ -115,6 +148,11 @@ struct SPLModel {
                 case ("mvzip", 3):
                     guard case .values(let a) = values[0], case .values(let b) = values[1], case .string(let sep) = values[2] else { return .null }
                     return .values(zip(a, b).map { $0 + sep + $1 })
+                case ("case", _) where values.count % 2 == 0:
+                    for pair in stride(from: 0, to: values.count, by: 2) {
+                        if case .bool(true) = values[pair + 1], case .string(let label) = values[pair] { return .values([label]) }
+                    }
+                    return .null
                 case ("cidrmatch", 2):
                     guard case .string(let block) = values[0], case .values(let v) = values[1], let c = CIDR(block), let first = v.first else { return .bool(false) }
                     return .bool(c.contains(first))
