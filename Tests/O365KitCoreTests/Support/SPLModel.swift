@@ -114,7 +114,7 @@ struct SPLModel {
     }
 
     static func strings(in text: String) throws -> [String] {
-        var parser = try Parser(text)
+        let parser = try Parser(text)
         return parser.tokens.compactMap { if case .string(let s) = $0 { return s }; return nil }
     }
 

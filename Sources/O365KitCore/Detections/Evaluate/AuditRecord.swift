@@ -38,21 +38,30 @@ public struct AuditRecord: Sendable {
     /// The record's bytes as read (replayed verbatim into Wazuh).
     public let data: Data
 
+    /// `CreationTime` (UTC, no zone suffix, optional fraction), or nil when absent or malformed.
+    public let creationTime: Date?
+
     public init(data: Data) throws {
         self.data = data
         json = try JSONDecoder().decode(JSONValue.self, from: data)
+        creationTime = json["CreationTime"]?.text.flatMap(AuditRecord.parseTime)
     }
 
-    /// `CreationTime` (UTC, no zone suffix, optional fraction), or nil.
-    public var creationTime: Date? {
-        guard let text = json["CreationTime"]?.text else { return nil }
-        let base = String(text.prefix(19))
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
-        return formatter.date(from: base)
+    /// `yyyy-MM-ddTHH:mm:ss` in UTC; a fraction or zone suffix after the seconds is ignored.
+    static func parseTime(_ text: String) -> Date? {
+        let parts = text.prefix(19).split(whereSeparator: { "-T:".contains($0) }).compactMap { Int($0) }
+        guard text.count >= 19, parts.count == 6 else { return nil }
+        var components = DateComponents()
+        (components.year, components.month, components.day) = (parts[0], parts[1], parts[2])
+        (components.hour, components.minute, components.second) = (parts[3], parts[4], parts[5])
+        return AuditRecord.utc.date(from: components)
     }
+
+    private static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
 
     /// The texts a field reference reads; empty when the field is absent or not a scalar.
     public func values(_ ref: FieldRef) -> [String] {

@@ -1,10 +1,10 @@
 /// One element of a generated rule, already escaped for Wazuh's XML reader.
-struct WazuhElement: Hashable {
+struct WazuhElement: Hashable, Sendable {
     var tag: String
     var text: String
     var attributes: [Attribute] = []
 
-    struct Attribute: Hashable {
+    struct Attribute: Hashable, Sendable {
         var name: String
         var value: String
     }

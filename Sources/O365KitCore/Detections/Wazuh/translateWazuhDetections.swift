@@ -13,8 +13,6 @@ public struct WazuhDetectionRule: Sendable {
     var origin: WazuhRule.Origin
 }
 
-extension WazuhElement: @unchecked Sendable {}
-
 /// The detection rules of one build (`0200-o365kit_detections.xml`) and the CDB lists they read.
 public struct WazuhDetectionPack: Sendable {
     /// Parents first.
