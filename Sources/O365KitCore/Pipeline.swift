@@ -9,14 +9,14 @@ import Foundation
 /// translate  → WazuhPack                       rules as data, placed beside the native chain
 /// render     + templates → [RenderedFile]      exact bytes, deterministic
 /// verify     libxml2 + RELAX NG + Wazuh lints  findings point at output line and table row
+/// emit       OutputWriter                      atomic, only changed files, MANIFEST.json
+/// ```
 ///
 /// Detections (Sigma, `mappings/detections/`, see docs/detections.md) run beside the tables:
 /// loaded and validated with them, planned into Wazuh rules before ids are resolved (their
 /// keys go into the same lock), placed under the mapping rules after translate, rendered to
 /// `0200-o365kit_detections.xml`, CDB lists and Splunk's savedsearches.conf, and verified
 /// like the mapping rules.
-/// emit       OutputWriter                      atomic, only changed files, MANIFEST.json
-/// ```
 ///
 /// Every stage reports into one `DiagnosticCollector`; a stage that finds an error stops
 /// the pipeline before anything is written, so a broken table never touches output/.
