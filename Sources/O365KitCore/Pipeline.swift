@@ -12,11 +12,23 @@ import Foundation
 /// emit       OutputWriter                      atomic, only changed files, MANIFEST.json
 /// ```
 ///
+/// Detections (Sigma, `mappings/detections/`, see docs/detections.md) run beside the tables:
+/// loaded and validated with them, planned into Wazuh rules before ids are resolved (their
+/// keys go into the same lock), placed under the mapping rules after translate, rendered to
+/// `0200-o365kit_detections.xml`, CDB lists and Splunk's savedsearches.conf, and verified
+/// like the mapping rules.
+///
 /// Every stage reports into one `DiagnosticCollector`; a stage that finds an error stops
 /// the pipeline before anything is written, so a broken table never touches output/.
 public struct Generation: Sendable {
     public var project: ValidatedProject
     public var pack: WazuhPack
+    /// The detection definitions (Sigma) of `mappings/detections/`.
+    public var detections: DetectionSet
+    /// The detections' Wazuh rules (`0200-o365kit_detections.xml`).
+    public var wazuhDetections: WazuhDetectionPack
+    /// The detections' Splunk searches (`savedsearches.conf`).
+    public var splunkSearches: [SplunkDetectionSearch]
     /// Every generated file, manifest included, sorted by path.
     public var files: [RenderedFile]
     /// The lock after this build's id assignments.
@@ -56,31 +68,45 @@ public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", diag
     // one run reports every problem in the tables.
     guard let parsed = loadProject(paths, diagnostics: diagnostics) else { return nil }
     clock.lap("load")
-    guard let project = validate(parsed, diagnostics: diagnostics), !diagnostics.hasErrors else { return nil }
+    let detections = loadDetectionSet(paths, catalog: parsed.catalog, diagnostics: diagnostics)
+    guard let project = validate(parsed, diagnostics: diagnostics), let detections, !diagnostics.hasErrors else { return nil }
     clock.lap("validate")
-    guard let ids = resolveRuleIDs(keys: ruleKeys(project), lock: project.lock, range: project.settings.ruleIDs,
+    let wazuhPlan = planWazuhDetections(detections, project: project, diagnostics: diagnostics)
+    guard !diagnostics.hasErrors,
+          let ids = resolveRuleIDs(keys: ruleKeys(project) + wazuhPlan.keys, lock: project.lock, range: project.settings.ruleIDs,
                                    diagnostics: diagnostics, lockPath: displayPath(paths.lock))
     else { return nil }
 
     clock.lap("resolve")
     let pack = translateWazuhRules(project, ids: ids, diagnostics: diagnostics)
+    let wazuhDetections = translateWazuhDetections(wazuhPlan, pack: pack, project: project, detections: detections, ids: ids)
     clock.lap("translate")
 
     var templates = TemplateSet(folder: paths.templates)
     let schemaURL = paths.templates.appendingPathComponent(WazuhPackPaths.schema)
+    let splunkSearches = splunkDetectionSearches(detections, catalog: project.catalog)
     guard templates.load(WazuhPackPaths.template, diagnostics: diagnostics),
+          splunkSearches.isEmpty || templates.load(SplunkDetectionPaths.template, diagnostics: diagnostics),
           templates.load(WazuhPackPaths.ruleTemplate, diagnostics: diagnostics),
           let schema = readText(schemaURL, diagnostics: diagnostics) else { return nil }
     let files = renderWazuhPack(pack, project: project, templates: templates)
+        + renderWazuhDetections(wazuhDetections, project: project, templates: templates)
+        + (splunkSearches.isEmpty ? [] : [renderSavedSearches(splunkSearches, templates: templates)])
     clock.lap("render")
 
     let root = outputRoot.hasSuffix("/") ? outputRoot : outputRoot + "/"
-    for file in files where file.path.hasSuffix(".xml") {
+    for file in files where file.path == WazuhPackPaths.rules {
         diagnostics.emit(verifyWazuhRules(file, pack: pack, project: project, schema: schema, schemaPath: displayPath(schemaURL), outputRoot: root))
+    }
+    for file in files where file.path == WazuhDetectionPaths.rules {
+        // The detection rules load after the mapping rules and hang under them.
+        let origins = Dictionary(wazuhDetections.rules.map { ($0.id, $0.origin) }, uniquingKeysWith: { a, _ in a })
+        diagnostics.emit(verifyWazuhRules(file, pack: pack, project: project, schema: schema, schemaPath: displayPath(schemaURL), outputRoot: root,
+                                          alsoDefined: Set(pack.rules.map(\.id)), origins: origins))
     }
     clock.lap("verify")
     guard !diagnostics.hasErrors else { return nil }
     let withManifest = OutputWriter.withManifest(files)
     clock.lap("manifest")
-    return Generation(project: project, pack: pack, files: withManifest, lock: ids.lock, timings: clock.timings)
+    return Generation(project: project, pack: pack, detections: detections, wazuhDetections: wazuhDetections, splunkSearches: splunkSearches, files: withManifest, lock: ids.lock, timings: clock.timings)
 }

@@ -8,7 +8,7 @@ import Testing
 /// Run with RECORD_SNAPSHOTS=1 to rewrite expected/; the test then fails, so a new
 /// baseline is never accepted silently.
 @Suite struct ReferenceTests {
-    static let cases = ["native", "legacy"]
+    static let cases = ["native", "legacy", "detections", "detections-legacy"]
 
     @Test(arguments: cases)
     func outputMatchesTheGoldenFiles(name: String) throws {

@@ -5,6 +5,8 @@ import Foundation
 public struct ProjectPaths: Sendable {
     public var mappings: URL
     public var templates: URL
+    /// A deployment's own placeholder values, replacing `mappings/environment.yaml`.
+    public var environmentOverride: URL?
 
     public init(mappings: URL, templates: URL) {
         self.mappings = mappings
@@ -18,6 +20,10 @@ public struct ProjectPaths: Sendable {
     public var attackTechniques: URL { mappings.appendingPathComponent("attack/enterprise-techniques.csv") }
     public var attackTactics: URL { mappings.appendingPathComponent("attack/tactics.csv") }
     public var attackReadme: URL { mappings.appendingPathComponent("attack/README.md") }
+    /// Detection definitions (Sigma), one rule per file; optional.
+    public var detections: URL { mappings.appendingPathComponent("detections") }
+    /// Placeholder values for the detections' `|expand` modifiers.
+    public var environment: URL { environmentOverride ?? mappings.appendingPathComponent("environment.yaml") }
     public var nativeWazuhRules: URL { mappings.appendingPathComponent("wazuh-native/0755-office365_rules.xml") }
 }
 

@@ -55,6 +55,7 @@ func ruleValues(_ rule: WazuhRule) -> TemplateValue {
     return .object([
         ("id", .string(String(rule.id))),
         ("level", .string(String(rule.level))),
+        ("ruleAttributes", .string("")),
         ("elements", .list(elements)),
         ("hasMitre", .flag(!rule.mitre.isEmpty)),
         ("mitre", .list(rule.mitre.map { .string($0) })),

@@ -3,11 +3,13 @@
 ///
 /// libxml2's streaming reader parses the file (inside a synthetic root) and validates it
 /// against the RELAX NG schema of the subset we emit; the lints, run rule by rule as the
-/// reader goes, cover what a schema cannot say.
-func verifyWazuhRules(_ file: RenderedFile, pack: WazuhPack, project: ValidatedProject, schema: String, schemaPath: String, outputRoot: String) -> [Diagnostic] {
+/// reader goes, cover what a schema cannot say. `alsoDefined` are rules of files loaded
+/// before this one (the detection rules hang under the mapping rules).
+func verifyWazuhRules(_ file: RenderedFile, pack: WazuhPack, project: ValidatedProject, schema: String, schemaPath: String, outputRoot: String,
+                      alsoDefined: Set<Int> = [], origins extraOrigins: [Int: WazuhRule.Origin] = [:]) -> [Diagnostic] {
     let path = outputRoot + file.path
     var out: [Diagnostic] = []
-    let origins = Dictionary(pack.rules.map { ($0.id, $0.origin) }, uniquingKeysWith: { a, _ in a })
+    let origins = Dictionary(pack.rules.map { ($0.id, $0.origin) }, uniquingKeysWith: { a, _ in a }).merging(extraOrigins) { a, _ in a }
     func at(_ line: Int) -> SourceLocation { SourceLocation(path: path, line: line, column: 1) }
     func notes(_ id: Int?) -> [Diagnostic.Note] {
         guard let id, let origin = origins[id], let row = origin.row else { return [] }
@@ -17,7 +19,7 @@ func verifyWazuhRules(_ file: RenderedFile, pack: WazuhPack, project: ValidatedP
     out += forbiddenMarkup(in: file.contents).map { line, message in .error("wazuh-xml", message, at: at(line)) }
 
     let lockedIDs = Set(project.lock.rules.values.map(\.id))
-    var defined: Set<Int> = project.settings.profile == .native ? project.native.ids : []
+    var defined: Set<Int> = (project.settings.profile == .native ? project.native.ids : []).union(alsoDefined)
     let nativeRoot = project.settings.profile == .native ? project.native.rootID : nil
     out += streamRuleFile(file.contents, path: path, relaxNG: schema, schemaPath: schemaPath) { event in
         switch event {
@@ -64,6 +66,10 @@ func verifyWazuhRules(_ file: RenderedFile, pack: WazuhPack, project: ValidatedP
                     if parent == nativeRoot && level < minimumLevelUnderNativeRoot {
                         out.append(.error("wazuh-never-fires", "rule \(id) is a level-\(level) child of \(parent): analysisd tries 91532 (level 3) first, so it would never fire; use level 4 or more", at: here, notes: notes(id)))
                     }
+                }
+            case "if_matched_sid":
+                if let counted = Int(element.text), !defined.contains(counted) || counted == id {
+                    out.append(.error("wazuh-parent", "if_matched_sid \(counted) is not a native rule or a rule defined earlier; Wazuh would skip rule \(id)", at: line, notes: notes(id)))
                 }
             case "description" where element.text.utf8.count >= 1024:
                 out.append(.error("wazuh-description", "description is \(element.text.utf8.count) bytes; Wazuh falls back to the raw template at 1024", at: line, notes: notes(id)))

@@ -85,7 +85,8 @@ struct BuildCommand: ParsableCommand {
             )), terminator: "")
         case .text:
             let verb = checkOnly ? "checked" : "built"
-            printError("\(verb) \(rules.count) Wazuh rules (\(operations) operations, \(logonErrors) LogonErrors) in \(generation.files.count) files; \(changes.count) file(s) \(checkOnly ? "stale" : "changed")\(lockChanged ? ", rule lock \(checkOnly ? "stale" : "updated")" : "")\n")
+            let detections = "\(generation.wazuhDetections.rules.count) Wazuh detection rules, \(generation.splunkSearches.count) Splunk searches"
+            printError("\(verb) \(rules.count) Wazuh rules (\(operations) operations, \(logonErrors) LogonErrors), \(detections) in \(generation.files.count) files; \(changes.count) file(s) \(checkOnly ? "stale" : "changed")\(lockChanged ? ", rule lock \(checkOnly ? "stale" : "updated")" : "")\n")
         }
     }
 }

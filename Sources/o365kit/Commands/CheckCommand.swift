@@ -45,7 +45,7 @@ struct CheckCommand: ParsableCommand {
             var summary = "\(diagnostics.count(.error)) error(s), \(diagnostics.count(.warning)) warning(s)"
             if let generation {
                 let project = generation.project
-                summary = "checked \(project.operations.count) operations and \(project.logonErrors.count) LogonErrors against ATT&CK \(project.catalog.version): " + summary
+                summary = "checked \(project.operations.count) operations, \(project.logonErrors.count) LogonErrors and \(generation.detections.rules.count) detection definitions against ATT&CK \(project.catalog.version): " + summary
             }
             printError(summary + "\n")
         }

@@ -10,8 +10,13 @@ struct ProjectOptions: ParsableArguments {
     @Option(help: "Folder of the output templates.")
     var templates: String = "templates"
 
+    @Option(help: "A deployment's placeholder values for the detections (default: <mappings>/environment.yaml).")
+    var environment: String?
+
     var paths: ProjectPaths {
-        ProjectPaths(mappings: URL(fileURLWithPath: mappings), templates: URL(fileURLWithPath: templates))
+        var paths = ProjectPaths(mappings: URL(fileURLWithPath: mappings), templates: URL(fileURLWithPath: templates))
+        paths.environmentOverride = environment.map { URL(fileURLWithPath: $0) }
+        return paths
     }
 }
 

@@ -13,7 +13,7 @@ struct TechniqueValidator: ProjectValidator {
         return out
     }
 
-    private func check(_ id: Located<String>, catalog: AttackCatalog) -> [Diagnostic] {
+    func check(_ id: Located<String>, catalog: AttackCatalog) -> [Diagnostic] {
         let text = id.value
         guard isTechniqueIDShaped(text) else {
             return [.error("malformed-technique-id", "'\(text)' is not an ATT&CK technique id (expected T#### or T####.###)", at: id.location)]

@@ -1,0 +1,53 @@
+/// Cross-rule checks of the detection definitions: ATT&CK tags through the same catalog
+/// checks as the tables (`unknown-technique`, `revoked-technique`, `deprecated-technique`,
+/// …), tactic tags, correlation references, unique ids and titles.
+func validateDetections(_ rules: [SigmaRule], catalog: AttackCatalog) -> [Diagnostic] {
+    var out: [Diagnostic] = []
+    let techniqueCheck = TechniqueValidator()
+    let byKey = Dictionary(rules.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+    var ids: [String: SigmaRule] = [:]
+    for rule in rules {
+        if let first = ids[rule.id.lowercased()] {
+            out.append(.error("duplicate-detection-id", "id \(rule.id) is also used by \(first.key)", at: rule.location))
+        }
+        ids[rule.id.lowercased()] = rule
+        var techniques: [Located<String>] = []
+        for tag in rule.tags {
+            let t = tag.value.lowercased()
+            guard t.hasPrefix("attack.") else {
+                out.append(.error("bad-tag", "tag '\(tag.value)' is not supported; use attack.tXXXX(.YYY) or attack.<tactic>", at: tag.location))
+                continue
+            }
+            let name = String(t.dropFirst("attack.".count))
+            if name.first == "t", name.dropFirst().first?.isNumber == true {
+                techniques.append(Located(name.uppercased(), at: tag.location))
+            } else if catalog.tactic(shortname: name.replacingOccurrences(of: "_", with: "-")) == nil {
+                out.append(.error("bad-tag", "'\(tag.value)' names no ATT&CK tactic or technique", at: tag.location))
+            }
+        }
+        for technique in techniques { out += techniqueCheck.check(technique, catalog: catalog) }
+        // The file name starts with the tactic the rule reports, as in elastic/detection-rules.
+        let ruleTactics = tactics(of: techniques.map(\.value), in: catalog).map { $0.replacingOccurrences(of: "-", with: "_") }
+        if !ruleTactics.isEmpty, !ruleTactics.contains(where: { rule.key.hasPrefix($0 + "_") }) {
+            out.append(.warning("detection-tactic-prefix", "\(rule.key) should start with the tactic of its techniques: \(ruleTactics.map { $0 + "_" }.joined(separator: ", "))", at: rule.location))
+        }
+        if techniques.isEmpty {
+            out.append(.error("missing-technique", "\(rule.key) has no attack.tXXXX tag", at: rule.location))
+        }
+        guard case .correlation(let c) = rule.body else { continue }
+        for ref in c.rules {
+            guard let base = byKey[ref.value] else {
+                out.append(.error("unknown-correlated-rule", "correlation names '\(ref.value)', which is no detection file (rules are named by file stem)", at: ref.location))
+                continue
+            }
+            guard case .detection = base.body else {
+                out.append(.error("unsupported-sigma", "a correlation of correlations is not supported ('\(ref.value)')", at: ref.location))
+                continue
+            }
+            for target in rule.targets where !base.supports(target.value) {
+                out.append(.error("target-mismatch", "\(rule.key) declares target \(target.value.rawValue) but its rule \(base.key) does not", at: target.location))
+            }
+        }
+    }
+    return out
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+@testable import O365KitCore
+
+/// Bad detection definitions fail the build with a located message naming the construct.
+@Suite struct DetectionLoadTests {
+    static let valid = """
+        title: Test rule
+        id: 0b7d7c1e-8a43-4a3b-9f2e-6c1d2e3f4a5b
+        status: test
+        description: A test rule.
+        tags:
+          - attack.t1114.003
+        level: medium
+        logsource:
+          product: m365
+          service: audit
+        detection:
+          selection:
+            Operation: Set-Mailbox
+          condition: selection
+        o365kit:
+          targets: [wazuh, splunk]
+          rationale: Testing.
+
+        """
+
+    func diagnostics(for text: String, file: String = "collection_test_rule.yml") throws -> [String] {
+        let project = try TestProject()
+        try project.write("mappings/detections/\(file)", text)
+        let (generation, diagnostics) = project.generate()
+        #expect(generation == nil || !diagnostics.hasErrors)
+        return diagnostics.sorted.filter { $0.severity == .error }.map { d in
+            "\(d.location.path.split(separator: "/").last!):\(d.location.line):\(d.location.column): \(d.message) [\(d.id)]"
+        }
+    }
+
+    @Test func aValidRuleLoads() throws {
+        #expect(try diagnostics(for: Self.valid).isEmpty)
+    }
+
+    @Test func anUnsupportedModifierIsALocatedError() throws {
+        let text = Self.valid.replacingOccurrences(of: "    Operation: Set-Mailbox", with: "    Operation|base64offset|contains: Set-Mailbox")
+        #expect(try diagnostics(for: text) == [
+            "collection_test_rule.yml:13:5: modifier 'base64offset' is not supported (supported: contains, startswith, endswith, re, all, cidr, exists, expand, fieldref) [unsupported-sigma]",
+        ])
+    }
+
+    @Test func anAggregationInTheConditionPointsAtItsColumn() throws {
+        let text = Self.valid.replacingOccurrences(of: "condition: selection", with: "condition: selection | count() > 5")
+        #expect(try diagnostics(for: text) == [
+            "collection_test_rule.yml:14:24: aggregation pipes in conditions ('| count() …') are not supported; write a correlation rule [unsupported-sigma]",
+        ])
+    }
+
+    @Test func keywordsWildcardsAndNullsAreRefused() throws {
+        let keywords = Self.valid.replacingOccurrences(of: "    Operation: Set-Mailbox", with: "    - Set-Mailbox")
+        #expect(try diagnostics(for: keywords).first?.hasSuffix("[unsupported-sigma]") == true)
+        let wildcard = Self.valid.replacingOccurrences(of: "Operation: Set-Mailbox", with: "Operation: 'Set-*'")
+        #expect(try diagnostics(for: wildcard) == ["collection_test_rule.yml:13:16: wildcards ('*', '?') in values are not supported; use contains, startswith or endswith [unsupported-sigma]"])
+        let null = Self.valid.replacingOccurrences(of: "Operation: Set-Mailbox", with: "Operation: null")
+        #expect(try diagnostics(for: null) == ["collection_test_rule.yml:13:16: null values are not supported; write 'Operation|exists: false' [unsupported-sigma]"])
+    }
+
+    @Test func anUndefinedPlaceholderIsAnError() throws {
+        let text = Self.valid.replacingOccurrences(of: "Operation: Set-Mailbox", with: "UserId|endswith|expand: '%partner_domains%'")
+        let found = try diagnostics(for: text)
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("collection_test_rule.yml:13:29: placeholder '%partner_domains%' is not defined in ") == true)
+        #expect(found.first?.hasSuffix("environment.yaml [undefined-placeholder]") == true)
+    }
+
+    @Test func tagsGoThroughTheCatalogChecks() throws {
+        let revoked = Self.valid.replacingOccurrences(of: "attack.t1114.003", with: "attack.t1086")
+        let found = try diagnostics(for: revoked)
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("collection_test_rule.yml:6:5: technique T1086") == true)
+        #expect(found.first?.contains("use T1059.001") == true)
+        #expect(found.first?.hasSuffix("[revoked-technique]") == true)
+        let unknown = Self.valid.replacingOccurrences(of: "attack.t1114.003", with: "attack.t9999")
+        #expect(try diagnostics(for: unknown).first?.hasSuffix("[unknown-technique]") == true)
+    }
+
+    @Test func aCorrelationMustNameAnExistingRule() throws {
+        let text = """
+            title: Test correlation
+            id: 1b7d7c1e-8a43-4a3b-9f2e-6c1d2e3f4a5b
+            status: test
+            description: A test correlation.
+            tags: [attack.t1110]
+            level: high
+            correlation:
+              type: event_count
+              rules: [credential_access_no_such_rule]
+              group-by: [UserId]
+              timespan: 1h
+              condition:
+                gte: 3
+            o365kit:
+              targets: [splunk]
+              rationale: Testing.
+
+            """
+        #expect(try diagnostics(for: text, file: "credential_access_test.yml") == [
+            "credential_access_test.yml:9:11: correlation names 'credential_access_no_such_rule', which is no detection file (rules are named by file stem) [unknown-correlated-rule]",
+        ])
+        let lt = text.replacingOccurrences(of: "rules: [credential_access_no_such_rule]", with: "rules: [credential_access_failed_password]").replacingOccurrences(of: "gte: 3", with: "lt: 3")
+        #expect(try diagnostics(for: lt, file: "credential_access_test.yml").first?.contains(":13:5: correlation condition 'lt' is not supported") == true)
+    }
+}
