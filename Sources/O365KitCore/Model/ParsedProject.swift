@@ -17,6 +17,18 @@ public struct ValidatedProject: Sendable {
     public let logonErrors: [LogonErrorMapping]
     public let lock: RuleLock
     public let native: NativeRuleIndex
+    /// Rows by lower-cased key: Wazuh matches keys case-insensitively, and validation has
+    /// made lower-cased keys unique.
+    public let operationsByFoldedName: [String: OperationMapping]
+    public let logonErrorsByFoldedCode: [String: LogonErrorMapping]
+    /// The native Operation rule that claims each operation row, found once: every later
+    /// stage asks, and matching a name against the native patterns is not free.
+    private let nativeRules: [String: NativeRuleIndex.Rule]
+
+    /// The native Operation rule that would claim this row's events, if any.
+    public func nativeRule(of mapping: OperationMapping) -> NativeRuleIndex.Rule? {
+        nativeRules[mapping.operation.value]
+    }
 
     init(_ parsed: ParsedProject) {
         settings = parsed.settings
@@ -25,5 +37,12 @@ public struct ValidatedProject: Sendable {
         logonErrors = parsed.logonErrors.sorted { $0.code.value < $1.code.value }
         lock = parsed.lock
         native = parsed.native
+        var nativeRules: [String: NativeRuleIndex.Rule] = [:]
+        for mapping in operations {
+            nativeRules[mapping.operation.value] = native.operationRule(for: mapping.operation.value)
+        }
+        self.nativeRules = nativeRules
+        operationsByFoldedName = Dictionary(operations.map { ($0.operation.value.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        logonErrorsByFoldedCode = Dictionary(logonErrors.map { ($0.code.value.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -154,13 +154,13 @@ private func placement(_ conjunction: [DetectionLiteral], project: ValidatedProj
     let settings = project.settings
     var parents: [PlannedDetectionRule.Parent] = []
     for operation in operations {
-        if let mapping = project.operations.first(where: { $0.operation.value.lowercased() == operation.lowercased() }) {
+        if let mapping = project.operationsByFoldedName[operation.lowercased()] {
             if let native = leftToNative(mapping, project) {
                 throw WazuhInexpressible(message: "'\(operation)' ends at native rule \(native.id), which a native correlation counts; a child rule would silence it")
             }
             if mapping.operation.value == settings.logonErrorOperation, let codes = equalsValues("LogonError") {
                 for code in codes {
-                    if let error = project.logonErrors.first(where: { $0.code.value.lowercased() == code.lowercased() }) {
+                    if let error = project.logonErrorsByFoldedCode[code.lowercased()] {
                         parents.append(.key(error.key))
                     } else {
                         parents.append(.key(mapping.key))
@@ -172,7 +172,7 @@ private func placement(_ conjunction: [DetectionLiteral], project: ValidatedProj
             // A rule of ours under the native root leaves louder RecordTypes to Wazuh (and an
             // informational one refines only quieter ones): those events end at the native
             // RecordType rule, so the detection hangs there too.
-            if settings.profile == .native && project.native.operationRule(for: mapping.operation.value) == nil {
+            if settings.profile == .native && project.nativeRule(of: mapping) == nil {
                 parents.append(.nativeChain)
             }
         } else if settings.profile == .legacyIntegration {

@@ -56,7 +56,7 @@ func translateWazuhRules(_ project: ValidatedProject, ids: ResolvedIDs, diagnost
         var parents = [rootParent]
         var fields = [match(field: "\(prefix).Operation", mapping.operation.value)]
         if settings.profile == .native {
-            if let native = project.native.operationRule(for: mapping.operation.value) {
+            if let native = project.nativeRule(of: mapping) {
                 parents = [native.id]
                 level = max(level, native.level)
             } else {
@@ -119,7 +119,7 @@ func ruleKeys(_ project: ValidatedProject) -> [String] {
 /// native correlation.
 func leftToNative(_ mapping: OperationMapping, _ project: ValidatedProject) -> NativeRuleIndex.Rule? {
     guard project.settings.profile == .native,
-          let native = project.native.operationRule(for: mapping.operation.value),
+          let native = project.nativeRule(of: mapping),
           project.native.correlated[native.id] != nil else { return nil }
     return native
 }
@@ -133,7 +133,7 @@ private func informationalOperationRule(_ mapping: OperationMapping, id: Int, pr
     var level = mapping.level?.value ?? settings.levels.noTechnique
     var parents = [rootParent]
     if settings.profile == .native {
-        if let native = project.native.operationRule(for: mapping.operation.value) {
+        if let native = project.nativeRule(of: mapping) {
             parents = [native.id]
             level = max(level, native.level)
         } else {
