@@ -13,8 +13,9 @@ struct O365Kit: ParsableCommand {
               o365kit check                      validate mappings/ against the bundled ATT&CK catalog
               o365kit build                      regenerate output/ from mappings/ and templates/
               o365kit build --check              fail if output/ or the rule lock is out of date
+              o365kit test --events samples.jsonl --expect samples.expect.jsonl
             """,
         version: o365kitVersion,
-        subcommands: [BuildCommand.self, CheckCommand.self]
+        subcommands: [BuildCommand.self, CheckCommand.self, TestCommand.self]
     )
 }
