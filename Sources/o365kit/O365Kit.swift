@@ -14,8 +14,9 @@ struct O365Kit: ParsableCommand {
               o365kit build                      regenerate output/ from mappings/ and templates/
               o365kit build --check              fail if output/ or the rule lock is out of date
               o365kit test --events samples.jsonl --expect samples.expect.jsonl
+              o365kit diff origin/main           what this branch changes in the mappings, as Markdown
             """,
         version: o365kitVersion,
-        subcommands: [BuildCommand.self, CheckCommand.self, TestCommand.self]
+        subcommands: [BuildCommand.self, CheckCommand.self, TestCommand.self, DiffCommand.self]
     )
 }
