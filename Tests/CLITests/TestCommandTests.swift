@@ -75,3 +75,69 @@ import Testing
         #expect(result.stderr.contains("output/wazuh/rules: error: no rule files here"))
     }
 }
+
+/// Every rule of the committed pack, proven through the command: one record that must
+/// reach it and one near miss that must not, taken from `output/wazuh/o365kit-rule-map.csv`.
+@Suite struct PackProofTests {
+    /// RFC 4180 fields of one line (the rule map quotes names holding commas or quotes).
+    static func fields(_ line: Substring) -> [String] {
+        var out: [String] = [], field = "", quoted = false, chars = Array(line), i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if quoted {
+                if c == "\"" {
+                    if i + 1 < chars.count && chars[i + 1] == "\"" { field.append("\""); i += 1 } else { quoted = false }
+                } else { field.append(c) }
+            } else if c == "\"" { quoted = true } else if c == "," { out.append(field); field = "" } else { field.append(c) }
+            i += 1
+        }
+        out.append(field)
+        return out
+    }
+
+    static func json(_ object: [String: Any]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    @Test func everyGeneratedRuleIsReachedByItsRecordAndMissedByANearMiss() throws {
+        let map = try String(contentsOf: repositoryRoot.appendingPathComponent("output/wazuh/o365kit-rule-map.csv"), encoding: .utf8)
+        let rows = map.split(separator: "\n").dropFirst().map(Self.fields)
+        var events: [String] = [], expectations: [String] = []
+        for row in rows {
+            let (id, level, kind, name) = (try #require(Int(row[0])), try #require(Int(row[1])), row[2], row[3])
+            var record: [String: Any] = ["CreationTime": "2026-11-30T10:00:00", "Id": "r\(id)", "UserId": "alice@contoso.example"]
+            if kind == "logon-error" {
+                record.merge(["Operation": "UserLoginFailed", "RecordType": 15, "LogonError": name]) { $1 }
+            } else {
+                record.merge(["Operation": name, "RecordType": 8]) { $1 }
+            }
+            events.append(try Self.json(record))
+            expectations.append(try Self.json(["line": events.count, "rule": id, "level": level]))
+            record[kind == "logon-error" ? "LogonError" : "Operation"] = name + "x"
+            events.append(try Self.json(record))
+            expectations.append(try Self.json(["line": events.count, "not": id]))
+        }
+        #expect(rows.count > 100)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("o365kit-proof-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data((events.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("pack.jsonl"))
+        try Data((expectations.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("pack.expect.jsonl"))
+
+        let result = try run("o365kit", ["test", "--events", folder.appendingPathComponent("pack.jsonl").path,
+                                         "--expect", folder.appendingPathComponent("pack.expect.jsonl").path,
+                                         "--output", folder.path], in: repositoryRoot)
+        #expect(result.status == 0, "\(result.stderr.prefix(4000))")
+        #expect(result.stderr.contains("\(events.count) expectation(s), 0 failed"))
+        let ini = try String(contentsOf: folder.appendingPathComponent("pack.ini"), encoding: .utf8)
+        #expect(ini.split(separator: "\n").filter { $0.hasPrefix("[") }.count == events.count)
+    }
+
+    @Test func newCommandsShowExamplesInHelp() throws {
+        for command in [["test", "--help"], ["diff", "--help"], ["deploy", "wazuh", "--help"]] {
+            let result = try run("o365kit", command, in: repositoryRoot)
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("Examples:"), "\(command)")
+            #expect(result.stdout.contains("Exit codes"), "\(command)")
+        }
+    }
+}

@@ -51,13 +51,34 @@ import WazuhRuleEngine
         let (events, diagnostics) = Self.read(bare + "\n\n" + wrapped + "\n")
         #expect(diagnostics.sorted.isEmpty)
         #expect(events.map(\.line) == [1, 3])
-        #expect(events.map(\.recordID) == ["a", "b"])
+        #expect(events.map { $0.event.field("office365.Id") } == ["a", "b"])
         for event in events {
             #expect(event.event.field("integration") == "office365")
         }
         #expect(events[0].event.field("office365.Operation") == "Add member to role.")
         #expect(events[1].event.field("office365.Operation") == "Send")
         #expect(String(decoding: events[1].wrapped, as: UTF8.self) == wrapped)
+    }
+
+    @Test func creationTimeFoundWithoutDecodingAgreesWithTheDecoder() {
+        // The reader takes CreationTime by a scan when it can; these lines must end up with
+        // the value the json decoder's field lookup gives (first top-level, any case).
+        let lines = [
+            #"{"Nested":{"CreationTime":"2030-01-01T00:00:00"},"CreationTime":"2026-11-30T10:00:03","Id":"n"}"#,
+            #"{"creationtime" : "2026-11-30T10:00:02","CreationTime":"2031-01-01T00:00:00","Id":"l"}"#,
+            #"{"Note":"say \"CreationTime\":\"2032-01-01T00:00:00\"","CreationTime":"2026-11-30T10:00:01","Id":"q"}"#,
+            #"{"CreationTime":"2026-11-30T10:00:0\u0034","Id":"e"}"#,
+            #"{"integration":"office365","office365":{"CreationTime":"2026-11-30T10:00:05","Id":"w"}}"#,
+        ]
+        let (events, diagnostics) = Self.read(lines.joined(separator: "\n"))
+        #expect(diagnostics.sorted.isEmpty)
+        #expect(events.map(\.creationTime) == ["2026-11-30T10:00:03", "2026-11-30T10:00:02", "2026-11-30T10:00:01", "2026-11-30T10:00:04", "2026-11-30T10:00:05"])
+        for event in events {
+            #expect(event.event.field("office365.CreationTime") == event.creationTime)
+        }
+        // Malformed after the time: caught when the record is decoded for evaluation.
+        let (bad, _) = Self.read(#"{"CreationTime":"2026-11-30T10:00:00","Operation":"Send" oops}"#)
+        #expect(bad.count == 1)
     }
 
     @Test func badLinesAreLocatedErrors() {

@@ -48,11 +48,36 @@ public struct RuleTest: Sendable {
         var evaluator = Evaluator(ruleSet: pack.ruleSet)
         var outcomes: [Outcome] = []
         outcomes.reserveCapacity(events.count)
-        for index in order {
-            let event = events[index]
-            let alert = evaluator.evaluate(event.event, at: Date(timeIntervalSince1970: TimeInterval(event.seconds)))
-            outcomes.append(Outcome(line: event.line, recordID: event.recordID, creationTime: event.creationTime,
-                                    operation: event.event.field("office365.Operation"), alert: alert))
+        // Evaluation is sequential (correlation state); decoding is not, so the next
+        // batches are decoded on other cores while this one is evaluated.
+        let batchSize = 2048
+        let sortedOrder = order
+        let batches = (events.count + batchSize - 1) / batchSize
+        let ahead = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var pending: [Int: (DispatchGroup, BatchBox)] = [:]
+        func schedule(_ k: Int) {
+            guard k < batches, pending[k] == nil else { return }
+            let box = BatchBox(), group = DispatchGroup()
+            DispatchQueue.global().async(group: group) {
+                box.events = sortedOrder[(k * batchSize)..<min((k + 1) * batchSize, sortedOrder.count)].map { events[$0].event }
+            }
+            pending[k] = (group, box)
+        }
+        for k in 0..<batches {
+            for next in k...(k + ahead) { schedule(next) }
+            let (group, box) = pending.removeValue(forKey: k)!
+            group.wait()
+            for (offset, decoded) in box.events.enumerated() {
+                let event = events[sortedOrder[k * batchSize + offset]]
+                // Lines whose time was found without decoding are only now checked whole.
+                guard decoded.field("integration") != nil else {
+                    diagnostics.emit(.error("bad-event", "invalid JSON: \(TestEventReader.jsonError(event.raw))", at: SourceLocation(path: event.path, line: event.line)))
+                    continue
+                }
+                let alert = evaluator.evaluate(decoded, at: Date(timeIntervalSince1970: TimeInterval(event.seconds)))
+                outcomes.append(Outcome(line: event.line, recordID: decoded.field("office365.Id"), creationTime: event.creationTime,
+                                        operation: decoded.field("office365.Operation"), alert: alert))
+            }
         }
 
         var byLine: [Int: Int] = [:]
@@ -117,4 +142,11 @@ public struct RuleTest: Sendable {
         }
         return s
     }
+}
+
+
+/// A decoded batch handed from a decoding worker to the evaluating thread; the group's
+/// wait orders the write before the read.
+private final class BatchBox: @unchecked Sendable {
+    var events: [DecodedEvent] = []
 }

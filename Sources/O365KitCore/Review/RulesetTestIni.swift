@@ -12,19 +12,21 @@ import WazuhRuleEngine
 /// logtest session, so neither can be expressed.
 public enum RulesetTestIni {
     public static func render(events: [TestEvent], run: RuleTest, expectations: [TestExpectation], pack: RulePack, title: String) -> String {
+        // Only records that were evaluated (read whole) are written.
+        var outcomeByLine: [Int: RuleTest.Outcome] = [:]
+        for outcome in run.outcomes { outcomeByLine[outcome.line] = outcome }
         var byLine: [Int: TestEvent] = [:]
         var byID: [String: [TestEvent]] = [:]
         for event in events {
+            guard let outcome = outcomeByLine[event.line] else { continue }
             byLine[event.line] = event
-            if let id = event.recordID { byID[id, default: []].append(event) }
+            if let id = outcome.recordID { byID[id, default: []].append(event) }
         }
-        var outcomeByLine: [Int: RuleTest.Outcome] = [:]
-        for outcome in run.outcomes { outcomeByLine[outcome.line] = outcome }
 
         // (event, expected rule, level, pass?) in events-file order.
         var cases: [(event: TestEvent, rule: Int?, level: Int?, pass: Bool)] = []
         if expectations.isEmpty {
-            for event in events.sorted(by: { $0.line < $1.line }) {
+            for event in events.sorted(by: { $0.line < $1.line }) where outcomeByLine[event.line] != nil {
                 let alert = outcomeByLine[event.line]?.alert
                 cases.append((event, alert?.ruleID, alert?.level, true))
             }
@@ -51,7 +53,7 @@ public enum RulesetTestIni {
         out += "# Run on a manager: copy to ruleset/testing/tests/, then `python3 runtests.py -t \(iniName(title))`.\n"
         var counts: [Int: Int] = [:]
         for c in cases {
-            let operation = c.event.event.field("office365.Operation") ?? "record"
+            let operation = outcomeByLine[c.event.line]?.operation ?? "record"
             counts[c.event.line, default: 0] += 1
             let suffix = counts[c.event.line]! > 1 ? " #\(counts[c.event.line]!)" : ""
             let name = "\(title) line \(c.event.line) \(sectionSafe(operation))\(suffix)"
