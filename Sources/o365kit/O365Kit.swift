@@ -2,7 +2,7 @@ import ArgumentParser
 import O365KitCore
 
 @main
-struct O365Kit: ParsableCommand {
+struct O365Kit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "o365kit",
         abstract: "Validate Office 365 ATT&CK mapping tables and generate Wazuh rule packs from them.",
@@ -13,8 +13,11 @@ struct O365Kit: ParsableCommand {
               o365kit check                      validate mappings/ against the bundled ATT&CK catalog
               o365kit build                      regenerate output/ from mappings/ and templates/
               o365kit build --check              fail if output/ or the rule lock is out of date
+              o365kit test --events samples.jsonl --expect samples.expect.jsonl
+              o365kit diff origin/main           what this branch changes in the mappings, as Markdown
+              o365kit deploy wazuh --url https://manager:55000 --user wazuh-wui --dry-run
             """,
         version: o365kitVersion,
-        subcommands: [BuildCommand.self, CheckCommand.self]
+        subcommands: [BuildCommand.self, CheckCommand.self, TestCommand.self, DiffCommand.self, DeployCommand.self]
     )
 }

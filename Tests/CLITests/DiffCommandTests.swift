@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+
+/// `o365kit diff` end to end, on two real commits of a temporary git repository.
+@Suite struct DiffCommandTests {
+    static func git(_ arguments: [String], in root: URL) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-c", "user.name=o365kit test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"] + arguments
+        process.currentDirectoryURL = root
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "git \(arguments)")
+    }
+
+    /// A repository with the project's mappings as commit 1 and `edit` applied as commit 2.
+    static func repository(_ edit: (URL) throws -> Void) throws -> URL {
+        let root = try temporaryProject()
+        try git(["init", "-q", "-b", "main"], in: root)
+        try git(["add", "."], in: root)
+        try git(["commit", "-q", "-m", "base"], in: root)
+        try edit(root)
+        try git(["add", "-A"], in: root)
+        try git(["commit", "-q", "--allow-empty", "-m", "head"], in: root)
+        return root
+    }
+
+    static func editTable(_ root: URL, _ name: String, _ change: (inout [String]) -> Void) throws {
+        let url = root.appendingPathComponent("mappings/\(name)")
+        var lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        change(&lines)
+        try Data(lines.joined(separator: "\n").utf8).write(to: url)
+    }
+
+    static func lockID(_ key: String, _ root: URL) throws -> Int {
+        let lock = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("mappings/rules.lock.json"))) as? [String: Any]
+        return try #require(((lock?["rules"] as? [String: Any])?[key] as? [String: Any])?["id"] as? Int)
+    }
+
+    @Test func remapShowsExactlyThatChangeWithTechniqueNames() throws {
+        let root = try Self.repository { root in
+            try Self.editTable(root, "operations.csv") { lines in
+                let i = lines.firstIndex { $0.hasPrefix("Add member to group.,") }!
+                lines[i] = lines[i].replacingOccurrences(of: "AzureActiveDirectory,T1098,", with: "AzureActiveDirectory,T1098.003,")
+            }
+        }
+        let id = try Self.lockID("operation:Add member to group.", root)
+        let result = try run("o365kit", ["diff", "HEAD~1", "HEAD"], in: root)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == """
+            ## o365kit diff: `HEAD~1` → `HEAD`
+
+            0 added, 0 removed, 1 remapped, 0 level change(s), 0 detection change(s); rule ids: 0 allocated, 0 retired; ATT&CK coverage: +0 / −0 technique-tactic pair(s); findings: 0 introduced, 0 resolved.
+
+            ### Remapped
+
+            | Kind | Key | Rule | Before | After |
+            | --- | --- | --- | --- | --- |
+            | operation | `Add member to group.` | \(id) | T1098 Account Manipulation (persistence, privilege-escalation) | T1098.003 Account Manipulation: Additional Cloud Roles (persistence, privilege-escalation) |
+
+            """)
+        // The working tree is the default head; base against itself is empty.
+        let same = try run("o365kit", ["diff", "HEAD"], in: root)
+        #expect(same.stdout.contains("No semantic change"), "\(same.stdout)\(same.stderr)")
+    }
+
+    @Test func addsRemovalsLevelsDetectionsCoverageAndFindings() throws {
+        let root = try Self.repository { root in
+            try Self.editTable(root, "operations.csv") { lines in
+                lines.removeAll { $0.hasPrefix("Add device.,") }
+                let i = lines.firstIndex { $0.hasPrefix("Update user.,") }!
+                lines[i] = lines[i].replacingOccurrences(of: "AzureActiveDirectory,T1098,,", with: "AzureActiveDirectory,T1098,9,")
+                lines.insert("Zz Export,Exchange,T1114.002,,,test", at: lines.count - 1)
+            }
+            try FileManager.default.createDirectory(at: root.appendingPathComponent("mappings/detections"), withIntermediateDirectories: true)
+            try Data("title: Mass download\nthreshold: 100\nlevel: 10\ntechniques: [T1530]\n".utf8)
+                .write(to: root.appendingPathComponent("mappings/detections/mass-download.yml"))
+        }
+        let retiredID = try Self.lockID("operation:Add device.", root)
+        let result = try run("o365kit", ["diff", "HEAD~1", "HEAD", "--format", "json"], in: root)
+        #expect(result.status == 0, "\(result.stderr)")
+        let diff = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let added = try #require(diff["added"] as? [[String: Any]])
+        #expect(added.map { $0["key"] as? String } == ["detection:mass-download", "operation:Zz Export"])
+        #expect((diff["removed"] as? [[String: Any]])?.map { $0["key"] as? String } == ["operation:Add device."])
+        let changed = try #require(diff["changed"] as? [[String: Any]])
+        #expect(changed.map { $0["key"] as? String } == ["operation:Update user."])
+        #expect(changed.first?["levelAfter"] as? Int == 9)
+        let allocated = try #require(diff["allocated"] as? [[String: Any]])
+        #expect(allocated.map { $0["key"] as? String } == ["detection:mass-download", "operation:Zz Export"])
+        #expect((diff["retired"] as? [[String: Any]])?.map { $0["id"] as? Int } == [retiredID])
+        let coverage = try #require(diff["coverage"] as? [[String: Any]])
+        let collection = try #require(coverage.first { $0["tactic"] as? String == "collection" })
+        // T1530 is new to the pack; T1114.002 was already covered by other rows.
+        #expect((collection["gained"] as? [[String: Any]])?.map { $0["id"] as? String } == ["T1530"])
+        let introduced = try #require(diff["introduced"] as? [[String: Any]])
+        #expect(introduced.map { $0["id"] as? String } == ["missing-rationale"])
+        #expect((introduced.first?["location"] as? String)?.hasPrefix("mappings/operations.csv:") == true)
+
+        let gated = try run("o365kit", ["diff", "HEAD~1", "HEAD", "--fail-on", "removal"], in: root)
+        #expect(gated.status == 1)
+        #expect(gated.stdout.contains("| retired | \(retiredID) | `operation:Add device.` |"))
+        #expect(gated.stdout.contains("| detection | `mass-download` |"))
+        #expect(try run("o365kit", ["diff", "HEAD~1", "HEAD", "--fail-on", "warning"], in: root).status == 1)
+        #expect(try run("o365kit", ["diff", "HEAD~1", "HEAD", "--fail-on", "error"], in: root).status == 0)
+    }
+
+    @Test func detectionChangesListTheirFields() throws {
+        let root = try Self.repository { root in
+            try FileManager.default.createDirectory(at: root.appendingPathComponent("mappings/detections"), withIntermediateDirectories: true)
+            try Data("title: Mass download\nthreshold: 100\n".utf8).write(to: root.appendingPathComponent("mappings/detections/mass-download.yml"))
+        }
+        try Data("title: Mass download\nthreshold: 50\n".utf8).write(to: root.appendingPathComponent("mappings/detections/mass-download.yml"))
+        // Head defaults to the working tree; a folder side works the same way.
+        let result = try run("o365kit", ["diff", "HEAD"], in: root)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("| threshold | `100` | `50` |"), "\(result.stdout)")
+        let folder = try run("o365kit", ["diff", "HEAD", root.path], in: root)
+        #expect(folder.stdout.contains("threshold"))
+    }
+
+    @Test func unknownSideIsUsageError() throws {
+        let root = try Self.repository { _ in }
+        let result = try run("o365kit", ["diff", "no-such-rev"], in: root)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("no-such-rev: not a folder, and not a git revision"))
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import Testing
+@testable import O365KitCore
+
+/// `WazuhDeployment` against the loopback fake manager: the happy path, the plan, and
+/// every failure that must leave the manager's files as they were.
+@Suite struct WazuhDeploymentTests {
+    static let rules = DeployFile(kind: .rules, name: "0100-o365kit_mappings.xml",
+                                  data: Data("<group name=\"office365,\">\n  <rule id=\"103000\" level=\"6\">\n  </rule>\n  <rule id=\"103001\" level=\"6\">\n  </rule>\n</group>\n".utf8))
+    static let list = DeployFile(kind: .lists, name: "o365kit-logon-errors", data: Data("IdsLocked:T1110\n".utf8))
+    static let oldRules = Data("<group name=\"office365,\">\n  <rule id=\"103000\" level=\"5\">\n  </rule>\n  <rule id=\"103099\" level=\"5\">\n  </rule>\n</group>\n".utf8)
+
+    final class Lines: @unchecked Sendable {
+        private let lock = NSLock()
+        private var lines: [String] = []
+        func add(_ line: String) { lock.withLock { lines.append(line) } }
+        var all: [String] { lock.withLock { lines } }
+    }
+
+    static func deploy(_ fake: FakeWazuhManager, files: [DeployFile] = [rules, list], dryRun: Bool = false,
+                       password: String = FakeWazuhManager.password) async throws -> (WazuhDeployment.Report, [String]) {
+        let lines = Lines()
+        let report = try await fake.serve { port in
+            let transport = try AsyncHTTPTransport(baseURL: "http://127.0.0.1:\(port)", caFile: nil, insecure: false)
+            let client = WazuhAPIClient(transport: transport, user: FakeWazuhManager.user, password: password)
+            let report = await WazuhDeployment(files: files, dryRun: dryRun) { lines.add($0) }.run(client)
+            try await transport.shutdown()
+            return report
+        }
+        return (report, lines.all)
+    }
+
+    @Test func uploadsValidatesAndHotReloads() async throws {
+        let fake = FakeWazuhManager()
+        let (report, log) = try await Self.deploy(fake)
+        #expect(report.outcome == .deployed, "\(log)")
+        #expect(await fake.rules == [Self.rules.name: Self.rules.data])
+        #expect(await fake.lists == [Self.list.name: Self.list.data])
+        #expect(await fake.requests == [
+            "POST /security/user/authenticate", "GET /", "GET /cluster/status",
+            "GET /rules/files/0100-o365kit_mappings.xml?raw=true", "GET /lists/files/o365kit-logon-errors?raw=true",
+            "PUT /rules/files/0100-o365kit_mappings.xml?overwrite=true", "PUT /lists/files/o365kit-logon-errors?overwrite=true",
+            "GET /manager/configuration/validation", "PUT /manager/analysisd/reload",
+        ])
+        #expect(report.plan.map(\.change) == [.new, .new])
+        #expect(!log.joined().contains(FakeWazuhManager.password))
+
+        // A second run finds nothing to change and sends nothing.
+        let (again, _) = try await Self.deploy(fake)
+        #expect(again.outcome == .deployed)
+        #expect(again.plan.map(\.change) == [.unchanged, .unchanged])
+        #expect(await fake.reloads == 1)
+    }
+
+    @Test func dryRunShowsThePlanAndChangesNothing() async throws {
+        let fake = FakeWazuhManager()
+        await fake.configure { $0.rules = [Self.rules.name: Self.oldRules] }
+        let (report, _) = try await Self.deploy(fake, dryRun: true)
+        #expect(report.outcome == .deployed)
+        #expect(await fake.rules == [Self.rules.name: Self.oldRules])
+        #expect(await fake.requests.allSatisfy { !$0.hasPrefix("PUT") && !$0.hasPrefix("DELETE") })
+        let rules = try #require(report.plan.first)
+        #expect(rules.change == .changed)
+        #expect(rules.rulesAdded == [103001])
+        #expect(rules.rulesRemoved == [103099])
+        #expect(rules.managerSHA256 == DeployFile.sha256(Self.oldRules))
+        #expect(rules.sha256 == Self.rules.sha256)
+        let text = DeployPlanReport.text(report.plan)
+        #expect(text.contains("rules etc/rules/0100-o365kit_mappings.xml  \(Self.rules.data.count) bytes  sha256 \(Self.rules.sha256)  changed (manager: \(Self.oldRules.count) bytes"))
+        #expect(text.contains("rules added: 103001; rules removed: 103099"))
+        #expect(text.contains("lists etc/lists/o365kit-logon-errors  16 bytes"))
+    }
+
+    @Test func validationFailureRestoresTheOldFilesAndDeletesNewOnes() async throws {
+        let fake = FakeWazuhManager()
+        await fake.configure {
+            $0.rules = [Self.rules.name: Self.oldRules]
+            $0.validationFailsOn = "103001"
+        }
+        let (report, log) = try await Self.deploy(fake)
+        #expect(report.outcome == .failed)
+        #expect(report.error?.step == "validation")
+        #expect(report.error?.message.contains("1908") == true)
+        #expect(await fake.rules == [Self.rules.name: Self.oldRules])
+        #expect(await fake.lists.isEmpty)
+        #expect(await fake.reloads == 0)
+        #expect(log.contains("rollback: restored etc/rules/0100-o365kit_mappings.xml"))
+        #expect(log.contains("rollback: deleted etc/lists/o365kit-logon-errors"))
+    }
+
+    @Test func rejectedUploadRollsBackTheEarlierUploads() async throws {
+        let fake = FakeWazuhManager()
+        await fake.configure { $0.rejectUploads = [Self.list.name] }
+        let (report, _) = try await Self.deploy(fake)
+        #expect(report.outcome == .failed)
+        #expect(report.error?.description == "upload etc/lists/o365kit-logon-errors: failed: 1113 XML syntax error (o365kit-logon-errors)")
+        #expect(await fake.rules.isEmpty)
+        #expect(await fake.requests.last == "DELETE /rules/files/0100-o365kit_mappings.xml")
+    }
+
+    @Test func partlyFailedClusterReloadRollsBackAndReloadsAgain() async throws {
+        let fake = FakeWazuhManager()
+        await fake.configure {
+            $0.clustered = true
+            $0.reloadPartlyFails = true
+            $0.rules = [Self.rules.name: Self.oldRules]
+        }
+        let (report, _) = try await Self.deploy(fake)
+        #expect(report.outcome == .failed)
+        #expect(report.error?.message.hasPrefix("partly failed: 1914 Error reloading ruleset (worker-1)") == true, "\(String(describing: report.error))")
+        #expect(await fake.rules == [Self.rules.name: Self.oldRules])
+        let requests = await fake.requests
+        #expect(requests.contains("GET /cluster/configuration/validation"))
+        #expect(requests.filter { $0 == "PUT /cluster/analysisd/reload" }.count == 2)
+    }
+
+    @Test func failedRollbackIsReportedAsSuch() async throws {
+        let fake = FakeWazuhManager()
+        await fake.configure {
+            $0.validationFailsOn = "103001"
+            $0.rejectDeletes = [Self.rules.name]
+        }
+        let (report, _) = try await Self.deploy(fake)
+        #expect(report.outcome == .rollbackFailed)
+        #expect(report.rollbackErrors.map(\.step) == ["delete etc/rules/0100-o365kit_mappings.xml"])
+        #expect(await fake.lists.isEmpty, "the other file is still rolled back")
+    }
+
+    @Test func expiredTokenIsRenewedOnce() async throws {
+        let fake = FakeWazuhManager()
+        await fake.configure { $0.tokenLifetimeCalls = 4 }
+        let (report, log) = try await Self.deploy(fake)
+        #expect(report.outcome == .deployed, "\(log)")
+        #expect(await fake.authentications == 2)
+        #expect(await fake.rules[Self.rules.name] == Self.rules.data)
+    }
+
+    @Test func wazuh5IsRefusedBeforeAnyChange() async throws {
+        let fake = FakeWazuhManager()
+        await fake.configure { $0.version = "5.0.0" }
+        let (report, _) = try await Self.deploy(fake)
+        #expect(report.outcome == .failed)
+        #expect(report.error?.message.contains("Wazuh 5.0.0 is not supported") == true)
+        #expect(await fake.requests == ["POST /security/user/authenticate", "GET /"])
+    }
+
+    @Test func before413TheManagerIsRestarted() async throws {
+        let fake = FakeWazuhManager()
+        await fake.configure { $0.version = "v4.12.0" }
+        let (report, _) = try await Self.deploy(fake)
+        #expect(report.outcome == .deployed)
+        #expect(await fake.restarts == 1)
+        #expect(await fake.reloads == 0)
+    }
+
+    @Test func wrongPasswordFailsWithoutChanges() async throws {
+        let fake = FakeWazuhManager()
+        let (report, _) = try await Self.deploy(fake, password: "wrong")
+        #expect(report.outcome == .failed)
+        #expect(report.error?.description == "authenticate: invalid credentials for user 'wazuh-deployer'")
+        #expect(report.plan.isEmpty)
+    }
+
+    @Test func endpointsAndPasswordsAreChecked() throws {
+        #expect(try DeployEndpoint("https://manager:55000").baseURL == "https://manager:55000")
+        #expect(try DeployEndpoint("https://manager:55000/").warnings.isEmpty)
+        #expect(try DeployEndpoint("http://127.0.0.1:55000").warnings.count == 1)
+        #expect(try DeployEndpoint("http://[::1]:55000").baseURL == "http://[::1]:55000")
+        #expect(throws: DeployEndpoint.Invalid.self) { try DeployEndpoint("http://manager:55000") }
+        #expect(throws: DeployEndpoint.Invalid.self) { try DeployEndpoint("http://10.0.0.1:55000") }
+        #expect(throws: DeployEndpoint.Invalid.self) { try DeployEndpoint("https://user:pw@manager:55000") }
+        #expect(throws: DeployEndpoint.Invalid.self) { try DeployEndpoint("ftp://manager") }
+        #expect(try DeployEndpoint.password(file: nil, environment: ["WAZUH_API_PASSWORD": "x"]) == "x")
+        #expect(throws: DeployEndpoint.Invalid.self) { try DeployEndpoint.password(file: nil, environment: [:]) }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pw-\(UUID().uuidString)")
+        try Data("p a:ss\n".utf8).write(to: file)
+        #expect(try DeployEndpoint.password(file: file.path, environment: ["WAZUH_API_PASSWORD": "x"]) == "p a:ss")
+    }
+
+    @Test func fileNamesTheAPIRejectsAreCaughtLocally() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("wazuh/rules"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("wazuh/lists"), withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: root.appendingPathComponent("wazuh/rules/a.xml"))
+        #expect(try DeployFile.collect(output: root).map(\.managerPath) == ["etc/rules/a.xml"])
+        try Data("x".utf8).write(to: root.appendingPathComponent("wazuh/lists/bad.name"))
+        #expect(throws: WazuhAPIError.self) { try DeployFile.collect(output: root) }
+    }
+}
