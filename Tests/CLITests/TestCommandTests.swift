@@ -123,9 +123,15 @@ import Testing
         try Data((events.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("pack.jsonl"))
         try Data((expectations.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("pack.expect.jsonl"))
 
+        // The mapping rules alone: a detection rule refining one of them would otherwise be
+        // the final match for some of these records.
+        let rules = folder.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("output/wazuh/rules/0100-o365kit_mappings.xml"),
+                                         to: rules.appendingPathComponent("0100-o365kit_mappings.xml"))
         let result = try run("o365kit", ["test", "--events", folder.appendingPathComponent("pack.jsonl").path,
                                          "--expect", folder.appendingPathComponent("pack.expect.jsonl").path,
-                                         "--output", folder.path], in: repositoryRoot)
+                                         "--rules-dir", rules.path, "--output", folder.path], in: repositoryRoot)
         #expect(result.status == 0, "\(result.stderr.prefix(4000))")
         #expect(result.stderr.contains("\(events.count) expectation(s), 0 failed"))
         let ini = try String(contentsOf: folder.appendingPathComponent("pack.ini"), encoding: .utf8)
