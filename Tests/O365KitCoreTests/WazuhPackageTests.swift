@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import WazuhRuleEngine
+@testable import O365KitCore
+
+/// The ruleset test file of the Wazuh package, replayed through the rule engine as Wazuh's
+/// runtests.py would replay it through wazuh-logtest.
+@Suite struct WazuhPackageTests {
+    @Test func everyGeneratedRuleHasACaseThatFiresIt() throws {
+        let project = try TestProject()
+        let (generation, diagnostics) = project.generate()
+        let built = try #require(generation, "\(DiagnosticFormatter.text(diagnostics.sorted))")
+        let ini = try #require(built.files.first { $0.path == WazuhPackageFiles.tests }).contents
+        let file = RulesetTestFile(text: ini)
+        #expect(file.cases.count == built.pack.rules.count)
+        #expect(Set(file.cases.compactMap { $0.rule.flatMap(Int.init) }) == Set(built.pack.rules.map(\.id)))
+
+        var rules: [(path: String, data: Data)] = [("0755-office365_rules.xml", try Data(contentsOf: project.paths.nativeWazuhRules))]
+        rules += built.files.filter { $0.path.hasPrefix("wazuh/rules/") }.map { ($0.path, $0.data) }
+        let lists = Dictionary(uniqueKeysWithValues: built.files.filter { $0.path.hasPrefix("wazuh/lists/") }.map {
+            ("etc/lists/" + $0.path.dropFirst("wazuh/lists/".count), $0.data)
+        })
+        let ruleSet = try RuleSet(files: rules, lists: lists)
+        for testCase in file.cases {
+            var evaluator = Evaluator(ruleSet: ruleSet)
+            var last: (Alert?, String?) = (nil, nil)
+            for line in testCase.events {
+                let event = DecodedEvent(json: Data(line.utf8), location: "stdin")
+                last = (evaluator.evaluate(event, at: Date(timeIntervalSince1970: 1_700_000_000)), event.decoder)
+            }
+            let got = [last.0.map { String($0.ruleID) } ?? "", last.0.map { String($0.level) } ?? "", last.1 ?? ""]
+            #expect(got == [testCase.rule ?? "", testCase.level ?? "", testCase.decoder ?? ""], "[\(testCase.section)]")
+            #expect(testCase.expectsMatch)
+        }
+    }
+
+    @Test func aRuleNoRecordCanReachIsABuildError() throws {
+        // A level-3 rule under 91531 would be tried after native 91532 and never fire.
+        var pack = try #require(try TestProject().generate().0).pack
+        let project = try #require(try TestProject().generate().0).project
+        let index = try #require(pack.rules.firstIndex { $0.origin.key.hasPrefix("operation:") && $0.parents == [project.native.rootID] })
+        pack.rules[index].level = 3
+        pack.rules[index].fields.removeAll { $0.negate }
+        let xml = RenderedFile(path: WazuhPackPaths.rules, contents: renderTestRules(pack))
+        let diagnostics = DiagnosticCollector()
+        _ = renderWazuhRulesetTests(pack, project: project, nativeRules: try TestProject().paths.nativeWazuhRules, files: [xml], outputRoot: "output/", diagnostics: diagnostics)
+        #expect(diagnostics.sorted.contains { $0.id == "wazuh-tests" && $0.message.contains("no test record fires rule \(pack.rules[index].id)") })
+    }
+
+    private func renderTestRules(_ pack: WazuhPack) -> String {
+        var templates = TemplateSet(folder: repositoryRoot.appendingPathComponent("templates"))
+        let diagnostics = DiagnosticCollector()
+        _ = templates.load(WazuhPackPaths.template, diagnostics: diagnostics)
+        _ = templates.load(WazuhPackPaths.ruleTemplate, diagnostics: diagnostics)
+        let rules = pack.rules.map { templates.render(WazuhPackPaths.ruleTemplate, ruleValues($0)) }.joined()
+        return templates.render(WazuhPackPaths.template, ["groupName": "office365,o365kit,", "packageName": "o365kit", "packageVersion": "0", "attackVersion": "v18.1", "profile": "native", "rules": String(rules.dropLast())])
+    }
+}
