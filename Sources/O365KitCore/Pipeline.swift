@@ -93,13 +93,16 @@ public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", diag
     guard ([CoveragePaths.summaryTemplate, WazuhPackageFiles.installTemplate] + SplunkAppPaths.templates)
         .allSatisfy({ templates.load($0, diagnostics: diagnostics) }) else { return nil }
     targets += renderSplunkApp(project, lookups: splunkLookups(project), templates: templates, existing: targets)
+    clock.lap("splunk")
     targets += renderCoverage(coverage, project: project, templates: templates)
+    clock.lap("coverage")
     if let tests = renderWazuhRulesetTests(pack, project: project, nativeRules: paths.nativeWazuhRules, files: targets, outputRoot: root, diagnostics: diagnostics) {
         targets.append(tests)
     }
+    clock.lap("wazuh-tests")
     targets.append(renderWazuhInstall(targets, project: project, templates: templates))
     diagnostics.emit(verifySplunkApp(targets, appID: project.settings.packageName, outputRoot: root))
-    clock.lap("targets")
+    clock.lap("splunk-verify")
     guard !diagnostics.hasErrors else { return nil }
     targets += buildPackages(targets, settings: project.settings, outputRoot: root, diagnostics: diagnostics)
     clock.lap("package")

@@ -25,6 +25,11 @@ import Testing
         }
         let techniques = try #require(layer["techniques"] as? [[String: Any]])
         #expect(!techniques.isEmpty)
+        // Every covered technique stays visible under the platform filter.
+        let platforms = Set(try #require((layer["filters"] as? [String: Any])?["platforms"] as? [String]))
+        for id in built.coverage.techniqueIDs {
+            #expect(!platforms.isDisjoint(with: built.project.catalog.techniques[id]?.platforms ?? []), "\(id)")
+        }
         let catalog = built.project.catalog
         for technique in techniques {
             let id = try #require(technique["techniqueID"] as? String)

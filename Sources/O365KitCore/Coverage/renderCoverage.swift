@@ -80,7 +80,14 @@ func navigatorLayer(_ coverage: AttackCoverage, project: ValidatedProject) -> Na
             metadata: AttackCoverage.Source.allCases.map { .init(name: $0.title, value: String(coverage.count(id, $0))) },
             showSubtechniques: parentsShown.contains(id)))
     }
-    let platforms = Set(covered.flatMap { catalog.techniques[$0]?.platforms ?? [] }).sorted()
+    // Show the matrix of the platforms audit events come from; a covered technique with
+    // none of them brings its own, so nothing covered is ever filtered out.
+    var platforms = Set<String>()
+    for id in covered {
+        let own = catalog.techniques[id]?.platforms ?? []
+        let cloud = own.filter(AttackCatalog.cloudPlatforms.contains)
+        platforms.formUnion(cloud.isEmpty ? own : cloud)
+    }
     let maxScore = max(2, covered.map(coverage.score).max() ?? 0)
     let major = catalog.version.drop { !$0.isNumber }.split(separator: ".").first.map(String.init) ?? catalog.version
     return NavigatorLayer(
@@ -88,7 +95,7 @@ func navigatorLayer(_ coverage: AttackCoverage, project: ValidatedProject) -> Na
         versions: .init(attack: major, navigator: CoveragePaths.navigatorVersion, layer: CoveragePaths.layerFormat),
         domain: "enterprise-attack",
         description: "ATT&CK \(catalog.version) techniques covered by the o365kit Office 365 audit mappings; score = operations + LogonErrors + detections mapped to the technique. Generated from mappings/ - do not edit.",
-        filters: .init(platforms: platforms), sorting: 3, layout: .init(), hideDisabled: false,
+        filters: .init(platforms: platforms.sorted()), sorting: 3, layout: .init(), hideDisabled: false,
         techniques: techniques,
         gradient: .init(colors: ["#d6eaff", "#1f6fc5"], minValue: 1, maxValue: maxScore),
         legendItems: [.init(label: "covered by 1 mapping", color: "#d6eaff"), .init(label: "covered by \(maxScore) or more", color: "#1f6fc5")],

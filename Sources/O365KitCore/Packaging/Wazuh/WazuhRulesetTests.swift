@@ -43,6 +43,8 @@ func renderWazuhRulesetTests(_ pack: WazuhPack, project: ValidatedProject, nativ
     let failedLogin = project.settings.logonErrorOperation
 
     var sections: [String] = []
+    var evaluator = Evaluator(ruleSet: ruleSet)
+    var clock: Double = 0
     for rule in pack.rules {
         var candidates: [[String: Any]] = []
         let comment: String
@@ -64,8 +66,11 @@ func renderWazuhRulesetTests(_ pack: WazuhPack, project: ValidatedProject, nativ
         for candidate in candidates {
             let record = try! JSONSerialization.data(withJSONObject: candidate, options: [.sortedKeys, .withoutEscapingSlashes])
             let line = DecodedEvent.wrapping(record: record)
-            var evaluator = Evaluator(ruleSet: ruleSet)
-            if let alert = evaluator.evaluate(DecodedEvent(json: line, location: "stdin"), at: Date(timeIntervalSince1970: 0)),
+            // One evaluator for all cases (building one compiles the rule set); events a
+            // million seconds apart cannot meet in any correlation timeframe, so each case
+            // is judged alone, as in its own wazuh-logtest session.
+            clock += 1_000_000
+            if let alert = evaluator.evaluate(DecodedEvent(json: line, location: "stdin"), at: Date(timeIntervalSince1970: clock)),
                alert.ruleID == rule.id, alert.level == rule.level {
                 chosen = String(decoding: line, as: UTF8.self)
                 break
