@@ -135,6 +135,10 @@ import Testing
             == ["2: lookup 'o365kit_operation_attack' has no column 'technique' (columns: Operation, o365kit_technique_id, o365kit_technique_name)"])
         #expect(findings("[a]\nsearch = `o365kit_source` | inputlookup o365kit_attack_tactics\n").isEmpty)
         #expect(findings("[a]\nsearch = `o365kit_source`\nenableSched = 1\ncron_schedule = 0 * * * *\n") == ["1: scheduled search [a] has no dispatch.earliest_time", "1: scheduled search [a] has no dispatch.latest_time"])
+        // Findings point at the column of the quote, also when the value is not after "search = ".
+        let file = RenderedFile(path: SplunkAppPaths.savedSearches(appID), contents: "[a]\nsearch   =   `o365kit_source` x=\"y\n")
+        let quote = verifySplunkApp(base + [file], appID: appID, outputRoot: "output/").first?.location
+        #expect(quote?.line == 2 && quote?.column == 33)
         // A multi-line search: the finding points at the line it is on.
         #expect(findings("[a]\nsearch = `o365kit_source` \\\n| where (x > 1\n") == ["3: [a]: '(' opened here is never closed"])
     }

@@ -9,6 +9,8 @@ struct SplunkConf {
         var key: String
         var value: String
         var line: Int
+        /// The 1-based column where the value starts on its first line.
+        var column: Int
     }
 
     struct Stanza {
@@ -60,7 +62,10 @@ struct SplunkConf {
                 continue
             }
             let key = line[..<equals].trimmingCharacters(in: .whitespaces)
-            var value = String(line[line.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
+            let rest = line[line.index(after: equals)...]
+            let valueStart = rest.firstIndex { $0 != " " && $0 != "\t" } ?? rest.endIndex
+            let column = line.distance(from: line.startIndex, to: valueStart) + 1
+            var value = String(rest).trimmingCharacters(in: .whitespaces)
             while value.hasSuffix("\\"), index < lines.count {
                 value = String(value.dropLast()) + "\n" + lines[index]
                 index += 1
@@ -70,7 +75,7 @@ struct SplunkConf {
                 problems.append(.error("splunk-conf", "duplicate setting '\(key)' in [\(stanzas[stanzas.count - 1].name)]", at: at(number),
                                        notes: [.init("first set here", at: at(first.line))]))
             }
-            stanzas[stanzas.count - 1].settings.append(Setting(key: key, value: value, line: number))
+            stanzas[stanzas.count - 1].settings.append(Setting(key: key, value: value, line: number, column: column))
         }
         self.stanzas = stanzas
         self.problems = problems

@@ -30,7 +30,6 @@ public enum SplunkAppPaths {
     /// The macro every o365kit search starts with; a site overrides it in local/macros.conf.
     public static let sourceMacro = "o365kit_source"
     public static let sourceMacroDefinition = #"(index=o365 sourcetype="o365:management:activity")"#
-    public static let templateFolder = "splunk"
     public static let templates = ["app.conf", "app.manifest", "default.meta", "macros.conf", "props.conf", "transforms.conf", "README.md"]
         .map { "splunk/\($0).mustache" }
 

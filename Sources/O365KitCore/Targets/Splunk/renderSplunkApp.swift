@@ -39,7 +39,7 @@ func renderSplunkApp(_ project: ValidatedProject, lookups: [SplunkLookup], templ
          "match": $0.matchFields.joined(separator: " "), "output": $0.outputFields.joined(separator: " "),
          "matchText": $0.matchFields.map { "`\($0)`" }.joined(separator: ", "),
          "outputText": $0.outputFields.map { "`\($0)`" }.joined(separator: ", "),
-         "rowCount": String($0.rows.count)]
+         "rowCount": String($0.rows.count), "automatic": $0.automatic]
     }
     let fieldMeanings: [String: String] = [
         "o365kit_technique_id": "ATT&CK technique ids of the Operation (multivalue)",
@@ -64,7 +64,7 @@ func renderSplunkApp(_ project: ValidatedProject, lookups: [SplunkLookup], templ
         RenderedFile(path: root + "metadata/default.meta", contents: render("default.meta")),
         RenderedFile(path: root + "default/macros.conf", contents: render("macros.conf")),
         RenderedFile(path: root + "default/transforms.conf", contents: render("transforms.conf", ["lookups": lookupValues])),
-        RenderedFile(path: root + "default/props.conf", contents: render("props.conf", ["automatic": lookupValues.enumerated().filter { lookups[$0.offset].automatic }.map(\.element)])),
+        RenderedFile(path: root + "default/props.conf", contents: render("props.conf", ["automatic": lookupValues.filter { $0["automatic"] as? Bool == true }])),
         RenderedFile(path: root + "README.md", contents: render("README.md", ["lookups": lookupValues, "fields": fields, "hasSavedSearches": hasSavedSearches])),
     ]
     for lookup in lookups {

@@ -95,7 +95,7 @@ func verifySplunkApp(_ files: [RenderedFile], appID: String, outputRoot: String)
                 let before = search.utf8.prefix(offset)
                 let newlines = before.filter { $0 == UInt8(ascii: "\n") }.count
                 let column = before.count - (before.lastIndex(of: UInt8(ascii: "\n")).map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0) + 1
-                return located(path, setting.line + newlines, newlines == 0 ? column + 9 : column)
+                return located(path, setting.line + newlines, newlines == 0 ? column + setting.column - 1 : column)
             }
             for problem in SPLText.imbalances(search) {
                 out.append(.error("splunk-search", "[\(stanza.name)]: \(problem.message)", at: at(problem.offset)))
@@ -109,7 +109,7 @@ func verifySplunkApp(_ files: [RenderedFile], appID: String, outputRoot: String)
             for use in SPLText.lookups(search) {
                 checkColumns(use.table, use.fields, at: located(path, setting.line))
             }
-            if stanza.value("enableSched") == "1" {
+            if ["1", "true"].contains(stanza.value("enableSched")?.lowercased()) {
                 for key in ["cron_schedule", "dispatch.earliest_time", "dispatch.latest_time"] where stanza.value(key) == nil {
                     out.append(.error("splunk-search", "scheduled search [\(stanza.name)] has no \(key)", at: located(path, stanza.line)))
                 }
