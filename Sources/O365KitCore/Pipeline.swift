@@ -10,7 +10,7 @@ import Foundation
 /// render     + templates → [RenderedFile]      exact bytes, deterministic
 /// verify     libxml2 + RELAX NG + Wazuh lints  findings point at output line and table row
 /// targets    Splunk app, ATT&CK coverage,      lookups and conf files, Navigator layer, Wazuh
-///            Wazuh tests + INSTALL             test cases proven by WazuhRuleEngine; Splunk checks
+///            Wazuh tests + INSTALL             test cases (proven in tests); Splunk checks
 /// package    tar + gzip of splunk/, wazuh/     reproducible archives and SHA256SUMS
 /// emit       OutputWriter                      atomic, only changed files, MANIFEST.json
 /// ```
@@ -96,7 +96,7 @@ public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", diag
     clock.lap("splunk")
     targets += renderCoverage(coverage, project: project, templates: templates)
     clock.lap("coverage")
-    if let tests = renderWazuhRulesetTests(pack, project: project, nativeRules: paths.nativeWazuhRules, files: targets, outputRoot: root, diagnostics: diagnostics) {
+    if let tests = renderWazuhRulesetTests(pack, project: project, diagnostics: diagnostics) {
         targets.append(tests)
     }
     clock.lap("wazuh-tests")

@@ -33,26 +33,4 @@ import WazuhRuleEngine
             #expect(testCase.expectsMatch)
         }
     }
-
-    @Test func aRuleNoRecordCanReachIsABuildError() throws {
-        // A level-3 rule under 91531 would be tried after native 91532 and never fire.
-        var pack = try #require(try TestProject().generate().0).pack
-        let project = try #require(try TestProject().generate().0).project
-        let index = try #require(pack.rules.firstIndex { $0.origin.key.hasPrefix("operation:") && $0.parents == [project.native.rootID] })
-        pack.rules[index].level = 3
-        pack.rules[index].fields.removeAll { $0.negate }
-        let xml = RenderedFile(path: WazuhPackPaths.rules, contents: renderTestRules(pack))
-        let diagnostics = DiagnosticCollector()
-        _ = renderWazuhRulesetTests(pack, project: project, nativeRules: try TestProject().paths.nativeWazuhRules, files: [xml], outputRoot: "output/", diagnostics: diagnostics)
-        #expect(diagnostics.sorted.contains { $0.id == "wazuh-tests" && $0.message.contains("no test record fires rule \(pack.rules[index].id)") })
-    }
-
-    private func renderTestRules(_ pack: WazuhPack) -> String {
-        var templates = TemplateSet(folder: repositoryRoot.appendingPathComponent("templates"))
-        let diagnostics = DiagnosticCollector()
-        _ = templates.load(WazuhPackPaths.template, diagnostics: diagnostics)
-        _ = templates.load(WazuhPackPaths.ruleTemplate, diagnostics: diagnostics)
-        let rules = pack.rules.map { templates.render(WazuhPackPaths.ruleTemplate, ruleValues($0)) }.joined()
-        return templates.render(WazuhPackPaths.template, ["groupName": "office365,o365kit,", "packageName": "o365kit", "packageVersion": "0", "attackVersion": "v18.1", "profile": "native", "rules": String(rules.dropLast())])
-    }
 }

@@ -12,79 +12,52 @@ public enum WazuhPackageFiles {
 }
 
 /// One test case per generated rule: a record that fires it, in Wazuh's `.ini` format, so a
-/// site can replay the pack on its own manager with Wazuh's test runner. Each record is
-/// chosen here and proven through `WazuhRuleEngine` (native rules first, as on a manager):
-/// a rule no candidate record fires is a build error, never a test that cannot pass.
+/// site can replay the pack on its own manager with Wazuh's test runner.
 ///
-/// Records carry the row's Workload and a typical RecordType of it; when that RecordType
-/// is claimed by a louder native rule (which the pack never silences), RecordType 0, which
-/// no native RecordType rule claims, is used instead, as in Wazuh's own GenericRule case.
+/// Records carry the row's Workload and a typical RecordType of it. When the native rule of
+/// that RecordType is louder than the generated rule (the pack leaves such events to Wazuh,
+/// by a negated RecordType field or by not hanging under that rule), RecordType 0 is used
+/// instead: no native RecordType rule claims it, as in Wazuh's own GenericRule case.
+/// `WazuhPackageTests` replays every case through `WazuhRuleEngine` (native rules first, as on a
+/// manager). The proof runs in the tests, not in the build: loading 100,000 rules into the
+/// engine would cost the build more than everything else together.
 /// The legacy profile's root rule requires location `office_365`, which the test runner
 /// cannot set, so that profile gets no test file (a note says so).
-func renderWazuhRulesetTests(_ pack: WazuhPack, project: ValidatedProject, nativeRules: URL, files: [RenderedFile], outputRoot: String, diagnostics: DiagnosticCollector) -> RenderedFile? {
+func renderWazuhRulesetTests(_ pack: WazuhPack, project: ValidatedProject, diagnostics: DiagnosticCollector) -> RenderedFile? {
     guard pack.profile == .native else {
         diagnostics.emit(Diagnostic(.note, "wazuh-tests", "no \(WazuhPackageFiles.tests) for the legacy-integration profile: its root rule needs location office_365, which Wazuh's ruleset test runner cannot set", at: project.settings.location))
-        return nil
-    }
-    let ruleSet: RuleSet
-    do {
-        var ruleFiles: [(path: String, data: Data)] = [("0755-office365_rules.xml", try Data(contentsOf: nativeRules))]
-        ruleFiles += files.filter { $0.path.hasPrefix("wazuh/rules/") && $0.path.hasSuffix(".xml") }.map { ($0.path, $0.data) }
-        let lists = Dictionary(files.filter { $0.path.hasPrefix("wazuh/lists/") }.map {
-            (WazuhPackageFiles.listFolder + $0.path.dropFirst("wazuh/lists/".count), $0.data)
-        }, uniquingKeysWith: { a, _ in a })
-        ruleSet = try RuleSet(files: ruleFiles, lists: lists)
-    } catch {
-        diagnostics.emit(.error("wazuh-tests", "the generated rules do not load beside the native ones: \(error)", at: SourceLocation(path: outputRoot + WazuhPackPaths.rules)))
         return nil
     }
     let operations = Dictionary(project.operations.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
     let errors = Dictionary(project.logonErrors.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
     let failedLogin = project.settings.logonErrorOperation
+    var nativeLevel: [Int: Int] = [:]
+    for rule in project.native.rules.values { if let type = rule.recordType { nativeLevel[type] = rule.level } }
 
     var sections: [String] = []
-    var evaluator = Evaluator(ruleSet: ruleSet)
-    var clock: Double = 0
     for rule in pack.rules {
-        var candidates: [[String: Any]] = []
+        var record: [String: Any]
         let comment: String
         if let mapping = operations[rule.origin.key] {
             let name = mapping.operation.value
-            let typical = name == failedLogin ? 15 : typicalRecordType(workload: mapping.workload, operation: name)
-            candidates = [typical, 0].map { testRecord(operation: name, workload: mapping.workload, recordType: $0, id: rule.id) }
+            var type = name == failedLogin ? 15 : typicalRecordType(workload: mapping.workload, operation: name)
+            if (nativeLevel[type] ?? 0) > rule.level { type = 0 }
+            record = testRecord(operation: name, workload: mapping.workload, recordType: type, id: rule.id)
             comment = "operation \(name)"
         } else if let mapping = errors[rule.origin.key] {
-            var record = testRecord(operation: failedLogin, workload: "AzureActiveDirectory", recordType: 15, id: rule.id)
+            record = testRecord(operation: failedLogin, workload: "AzureActiveDirectory", recordType: 15, id: rule.id)
             record["LogonError"] = mapping.code.value
             record["ResultStatus"] = "Failed"
-            candidates = [record]
             comment = "LogonError \(mapping.code.value)"
         } else {
             continue
         }
-        var chosen: String?
-        for candidate in candidates {
-            let record = try! JSONSerialization.data(withJSONObject: candidate, options: [.sortedKeys, .withoutEscapingSlashes])
-            let line = DecodedEvent.wrapping(record: record)
-            // One evaluator for all cases (building one compiles the rule set); events a
-            // million seconds apart cannot meet in any correlation timeframe, so each case
-            // is judged alone, as in its own wazuh-logtest session.
-            clock += 1_000_000
-            if let alert = evaluator.evaluate(DecodedEvent(json: line, location: "stdin"), at: Date(timeIntervalSince1970: clock)),
-               alert.ruleID == rule.id, alert.level == rule.level {
-                chosen = String(decoding: line, as: UTF8.self)
-                break
-            }
-        }
-        guard let chosen else {
-            diagnostics.emit(.error("wazuh-tests", "no test record fires rule \(rule.id) (\(rule.origin.key)); the rule is unreachable beside the native rules",
-                                    at: rule.origin.row ?? SourceLocation(path: outputRoot + WazuhPackPaths.rules)))
-            continue
-        }
+        // Our own plain values: serialising cannot fail.
+        let json = try! JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
         sections.append("""
             [o365kit rule \(rule.id)]
             # \(comment.replacingOccurrences(of: "\n", with: " "))
-            log 1 pass = \(chosen)
+            log 1 pass = \(String(decoding: DecodedEvent.wrapping(record: json), as: UTF8.self))
             rule = \(rule.id)
             alert = \(rule.level)
             decoder = json
