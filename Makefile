@@ -2,7 +2,7 @@
 # tables, `make test` runs the whole test suite. Both install missing system packages first.
 SWIFT ?= swift
 
-.PHONY: setup pack test check check-output bench clean
+.PHONY: setup pack test check check-output appinspect bench clean
 
 setup:
 	@./.ci/setup
@@ -24,6 +24,10 @@ check: setup
 check-output: setup
 	$(SWIFT) build --product o365kit
 	$(SWIFT) run --skip-build o365kit build --check
+
+## Splunk AppInspect (PyPI splunk-appinspect, in a venv under .build/) on the committed Splunk package.
+appinspect:
+	./.ci/appinspect
 
 ## Benchmarks (release build): the generator on a synthetic 100,000-row table.
 bench: setup

@@ -9,6 +9,9 @@ import Foundation
 /// translate  → WazuhPack                       rules as data, placed beside the native chain
 /// render     + templates → [RenderedFile]      exact bytes, deterministic
 /// verify     libxml2 + RELAX NG + Wazuh lints  findings point at output line and table row
+/// targets    Splunk app, ATT&CK coverage,      lookups and conf files, Navigator layer, Wazuh
+///            Wazuh tests + INSTALL             test cases (proven in tests); Splunk checks
+/// package    tar + gzip of splunk/, wazuh/     reproducible archives and SHA256SUMS
 /// emit       OutputWriter                      atomic, only changed files, MANIFEST.json
 /// ```
 ///
@@ -33,6 +36,8 @@ public struct Generation: Sendable {
     public var files: [RenderedFile]
     /// The lock after this build's id assignments.
     public var lock: RuleLock
+    /// ATT&CK techniques covered, by source; the Navigator layer is drawn from it.
+    public var coverage: AttackCoverage
     /// Seconds spent in each stage, in pipeline order, for `--verbose`.
     public var timings: [(stage: String, seconds: Double)]
 }
@@ -106,7 +111,34 @@ public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", diag
     }
     clock.lap("verify")
     guard !diagnostics.hasErrors else { return nil }
-    let withManifest = OutputWriter.withManifest(files)
+
+    // Everything rendered so far (mapping rules, detection rules and searches) goes into the
+    // Splunk app, the Wazuh package and the coverage layer.
+    var targets = files
+    var coverage = tableCoverage(project)
+    for rule in detections.rules where !rule.techniques.isEmpty {
+        coverage.add(.detections, key: rule.key, techniques: rule.techniques)
+    }
+    guard ([CoveragePaths.summaryTemplate, WazuhPackageFiles.installTemplate] + SplunkAppPaths.templates)
+        .allSatisfy({ templates.load($0, diagnostics: diagnostics) }) else { return nil }
+    targets += renderSplunkApp(project, lookups: splunkLookups(project), templates: templates, existing: targets)
+    clock.lap("splunk")
+    targets += renderCoverage(coverage, project: project, templates: templates)
+    clock.lap("coverage")
+    let detectionFiles = files.filter { $0.path == WazuhDetectionPaths.rules || ($0.path.hasPrefix("wazuh/lists/") && $0.path != WazuhPackPaths.logonErrorList) }
+    if let tests = renderWazuhRulesetTests(pack, detections: detectionFiles, project: project, templates: templates, diagnostics: diagnostics) {
+        targets.append(tests)
+    }
+    clock.lap("wazuh-tests")
+    targets.append(renderWazuhInstall(targets, project: project, templates: templates))
+    diagnostics.emit(verifySplunkApp(targets, appID: project.settings.packageName, outputRoot: root))
+    clock.lap("splunk-verify")
+    guard !diagnostics.hasErrors else { return nil }
+    targets += buildPackages(targets, settings: project.settings, outputRoot: root, diagnostics: diagnostics)
+    clock.lap("package")
+    guard !diagnostics.hasErrors else { return nil }
+    let withManifest = OutputWriter.withManifest(targets)
     clock.lap("manifest")
-    return Generation(project: project, pack: pack, detections: detections, wazuhDetections: wazuhDetections, splunkSearches: splunkSearches, files: withManifest, lock: ids.lock, timings: clock.timings)
+    return Generation(project: project, pack: pack, detections: detections, wazuhDetections: wazuhDetections, splunkSearches: splunkSearches,
+                      files: withManifest, lock: ids.lock, coverage: coverage, timings: clock.timings)
 }

@@ -5,7 +5,7 @@ import O365KitCore
 struct O365Kit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "o365kit",
-        abstract: "Validate Office 365 ATT&CK mapping tables and generate Wazuh rule packs from them.",
+        abstract: "Validate Office 365 ATT&CK mapping tables and generate Wazuh rules, a Splunk app and ATT&CK coverage from them.",
         discussion: """
             Exit codes: 0 success; 1 findings (errors, or warnings with --strict) or stale output; 64 bad usage.
 

@@ -83,6 +83,24 @@ import Testing
         #expect((summary["rules"] as? Int ?? 0) >= 151)
     }
 
+    @Test func buildWritesBothPackagesAndCheckCoversThem() throws {
+        let root = try temporaryProject()
+        #expect(try run("o365kit", ["build"], in: root).status == 0)
+        let packages = root.appendingPathComponent("output/packages")
+        let names = try FileManager.default.contentsOfDirectory(atPath: packages.path).sorted()
+        #expect(names == ["SHA256SUMS", "o365kit-0.1.0.tgz", "o365kit-wazuh-0.1.0.tar.gz"])
+        let sums = try String(contentsOf: packages.appendingPathComponent("SHA256SUMS"), encoding: .utf8)
+        #expect(sums.split(separator: "\n").count == 2)
+
+        let archive = packages.appendingPathComponent("o365kit-0.1.0.tgz")
+        var bytes = try Data(contentsOf: archive)
+        bytes[bytes.count - 1] ^= 1
+        try bytes.write(to: archive)
+        let stale = try run("o365kit", ["build", "--check"], in: root)
+        #expect(stale.status == 1)
+        #expect(stale.stderr.contains("stale: output/packages/o365kit-0.1.0.tgz: differs"))
+    }
+
     @Test func customFoldersAreHonoured() throws {
         let root = try temporaryProject()
         let elsewhere = FileManager.default.temporaryDirectory.appendingPathComponent("o365kit-out-\(UUID().uuidString)")

@@ -43,7 +43,7 @@ public struct OutputWriter {
             var generator = "o365kit"
             var files: [Entry]
         }
-        let manifest = Manifest(files: sorted.map { .init(path: $0.path, sha256: sha256Hex($0.contents)) })
+        let manifest = Manifest(files: sorted.map { .init(path: $0.path, sha256: sha256Hex($0.data)) })
         return sorted + [RenderedFile(path: manifestName, contents: encodeJSON(manifest))]
     }
 
@@ -57,7 +57,7 @@ public struct OutputWriter {
                 out.append(.added(file.path))
                 continue
             }
-            if existing != Data(file.contents.utf8) { out.append(.modified(file.path)) }
+            if existing != file.data { out.append(.modified(file.path)) }
         }
         for path in previousManifest() where !wanted.contains(path) {
             if FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) {
@@ -76,7 +76,7 @@ public struct OutputWriter {
             let url = root.appendingPathComponent(change.path)
             switch change {
             case .added, .modified:
-                try writeAtomically(byPath[change.path]!.contents, to: url)
+                try writeAtomically(byPath[change.path]!.data, to: url)
             case .removed:
                 try FileManager.default.removeItem(at: url)
             }
@@ -96,10 +96,15 @@ public struct OutputWriter {
 /// Writes `text` to a temporary file beside `url` and renames it into place, so a reader
 /// never sees half a file and a crash never leaves one.
 public func writeAtomically(_ text: String, to url: URL) throws {
+    try writeAtomically(Data(text.utf8), to: url)
+}
+
+/// Writes `data` the same way.
+public func writeAtomically(_ data: Data, to url: URL) throws {
     let folder = url.deletingLastPathComponent()
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-    try Data(text.utf8).write(to: temporary)
+    try data.write(to: temporary)
     if rename(temporary.path, url.path) != 0 {
         let code = errno
         try? FileManager.default.removeItem(at: temporary)
@@ -108,5 +113,9 @@ public func writeAtomically(_ text: String, to url: URL) throws {
 }
 
 public func sha256Hex(_ text: String) -> String {
-    SHA256.hash(data: Data(text.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    sha256Hex(Data(text.utf8))
+}
+
+public func sha256Hex(_ data: Data) -> String {
+    SHA256.hash(data: data).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
 }

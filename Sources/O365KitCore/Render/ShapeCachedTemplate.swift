@@ -55,6 +55,10 @@ final class ShapeCachedTemplate: @unchecked Sendable {
         template.render(values.mustache)
     }
 
+    func renderDirectly(_ values: [String: Any]) -> String {
+        template.render(values)
+    }
+
     /// The same value tree with every string replaced by its sentinel; `shape` records
     /// everything but the strings (keys, flags, list lengths).
     private static func sentinelize(_ value: TemplateValue, shape: inout [UInt8], leaves: inout [String]) -> TemplateValue {

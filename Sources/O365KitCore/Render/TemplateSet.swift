@@ -31,6 +31,12 @@ public struct TemplateSet: Sendable {
         templates[name]!.render(values)
     }
 
+    /// Renders a one-off file (a conf file, a summary) straight through Mustache: the shape
+    /// cache pays off only for templates rendered many times, like a rule.
+    func render(_ name: String, _ values: [String: Any]) -> String {
+        templates[name]!.renderDirectly(values)
+    }
+
     /// Renders without the shape cache; tests compare the two.
     func renderDirectly(_ name: String, _ values: TemplateValue) -> String {
         templates[name]!.renderDirectly(values)

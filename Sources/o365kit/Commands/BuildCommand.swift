@@ -5,11 +5,13 @@ import O365KitCore
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Generate the Wazuh rule pack in output/ from the tables.",
+        abstract: "Generate the Wazuh rules, the Splunk app, the ATT&CK coverage and the packages in output/.",
         discussion: """
             Validates first; on any error nothing is written. New table keys get the next free
             rule id, recorded in mappings/rules.lock.json; files are written atomically and only
-            when their bytes change.
+            when their bytes change. Packaging is part of the build: output/packages/ holds the
+            Splunk app (.tgz), the Wazuh package (.tar.gz) and SHA256SUMS, byte-identical for
+            the same input, so --check covers them too.
 
             Examples:
               o365kit build

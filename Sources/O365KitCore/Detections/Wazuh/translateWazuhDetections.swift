@@ -27,6 +27,7 @@ public struct WazuhDetectionPack: Sendable {
 func translateWazuhDetections(_ plan: WazuhDetectionPlan, pack: WazuhPack, project: ValidatedProject, detections: DetectionSet, ids: ResolvedIDs) -> WazuhDetectionPack {
     let packLevels = Dictionary(pack.rules.map { ($0.id, $0.level) }, uniquingKeysWith: { a, _ in a })
     let prefix = project.settings.profile.fieldPrefix
+    let packTechniques = Dictionary(pack.rules.map { ($0.id, $0.mitre) }, uniquingKeysWith: { a, _ in a })
     var levels: [String: (id: Int, level: Int)] = [:]
     var rules: [WazuhDetectionRule] = []
     for planned in plan.rules {
@@ -70,6 +71,9 @@ func translateWazuhDetections(_ plan: WazuhDetectionPlan, pack: WazuhPack, proje
             parents = parents.filter { seen.insert($0).inserted }
             elements.insert(WazuhElement(tag: "if_sid", text: parents.map(String.init).joined(separator: ", ")), at: 0)
         }
+        // A rule that only feeds a correlation becomes the final match for its events, so it
+        // carries the ATT&CK ids the mapping rule it refines would have given them.
+        let refinedTechniques = parents.lazy.compactMap { packTechniques[$0] }.first ?? []
         let techniques = rule.techniques
         var description = "o365kit detection: \(plainText(rule.title))"
         if case .correlation(let c) = rule.body {
@@ -84,7 +88,7 @@ func translateWazuhDetections(_ plan: WazuhDetectionPlan, pack: WazuhPack, proje
             id: id, level: level, key: planned.key, detection: rule.key, parents: parents, elements: elements,
             ruleAttributes: attributes, description: description,
             groups: ["o365kit_detection", rule.key] + tactics(of: techniques, in: project.catalog),
-            mitre: planned.alerts ? techniques : [], origin: .init(key: planned.key, row: rule.location)))
+            mitre: planned.alerts ? techniques : refinedTechniques, origin: .init(key: planned.key, row: rule.location)))
     }
     var lists: [String: [String]] = [:]
     for (path, name) in plan.lists {

@@ -1,0 +1,178 @@
+import Foundation
+import WazuhRuleEngine
+
+/// Paths of the Wazuh package's extra files, below the output folder.
+public enum WazuhPackageFiles {
+    /// Wazuh's ruleset test format (`ruleset/testing/tests/*.ini`, run by `runtests.py`).
+    public static let tests = "wazuh/tests/o365kit.ini"
+    public static let install = "wazuh/INSTALL"
+    public static let installTemplate = "wazuh/INSTALL.mustache"
+    /// Where a manager keeps CDB lists; a rule's `<list>` must name exactly this path.
+    public static let listFolder = "etc/lists/"
+}
+
+/// One test case per generated rule: a record that fires it, in Wazuh's `.ini` format, so a
+/// site can replay the pack on its own manager with Wazuh's test runner.
+///
+/// Records carry the row's Workload and a typical RecordType of it. When the native rule of
+/// that RecordType is louder than the generated rule (the pack leaves such events to Wazuh,
+/// by a negated RecordType field or by not hanging under that rule), RecordType 0 is used
+/// instead: no native RecordType rule claims it, as in Wazuh's own GenericRule case.
+/// `WazuhPackageTests` replays every case through `WazuhRuleEngine` (native rules first, as on a
+/// manager). The proof runs in the tests, not in the build: loading 100,000 rules into the
+/// engine would cost the build more than everything else together.
+/// The legacy profile's root rule requires location `office_365`, which the test runner
+/// cannot set, so that profile gets no test file (a note says so).
+///
+/// A detection rule can refine a mapping rule (a correlation's base rule under the rule of
+/// `UserLoginFailed` with one LogonError, say); for such a rule's record the manager reports
+/// the detection rule. Only direct parents of detection rules can be refined, so just their
+/// records are replayed, through the native rules, those mapping rules with their ancestors,
+/// and the detection rules, and the case expects what the engine reports.
+func renderWazuhRulesetTests(_ pack: WazuhPack, detections: [RenderedFile], project: ValidatedProject, templates: TemplateSet, diagnostics: DiagnosticCollector) -> RenderedFile? {
+    guard pack.profile == .native else {
+        diagnostics.emit(Diagnostic(.note, "wazuh-tests", "no \(WazuhPackageFiles.tests) for the legacy-integration profile: its root rule needs location office_365, which Wazuh's ruleset test runner cannot set", at: project.settings.location))
+        return nil
+    }
+    let operations = Dictionary(project.operations.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+    let errors = Dictionary(project.logonErrors.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+    let failedLogin = project.settings.logonErrorOperation
+    var nativeLevel: [Int: Int] = [:]
+    for rule in project.native.rules.values { if let type = rule.recordType { nativeLevel[type] = rule.level } }
+
+    var cases: [(rule: WazuhRule, record: Data, comment: String)] = []
+    for rule in pack.rules {
+        var record: [String: Any]
+        let comment: String
+        if let mapping = operations[rule.origin.key] {
+            let name = mapping.operation.value
+            var type = name == failedLogin ? 15 : typicalRecordType(workload: mapping.workload, operation: name)
+            if (nativeLevel[type] ?? 0) > rule.level { type = 0 }
+            record = testRecord(operation: name, workload: mapping.workload, recordType: type, id: rule.id)
+            comment = "operation \(name)"
+        } else if let mapping = errors[rule.origin.key] {
+            record = testRecord(operation: failedLogin, workload: "AzureActiveDirectory", recordType: 15, id: rule.id)
+            record["LogonError"] = mapping.code.value
+            record["ResultStatus"] = "Failed"
+            comment = "LogonError \(mapping.code.value)"
+        } else {
+            continue
+        }
+        // Compact JSON with sorted keys, written directly: JSONSerialization took most of
+        // this stage's time on large tables.
+        let members = record.keys.sorted().map { key -> String in
+            let value = record[key]!
+            return "\"\(key)\":" + (value is Int ? String(value as! Int) : "\"\(jsonEscaped(value as! String))\"")
+        }
+        cases.append((rule, Data(("{" + members.joined(separator: ",") + "}").utf8), comment))
+    }
+    let refined = refiningAlerts(cases.map { ($0.rule.id, $0.record) }, pack: pack, detections: detections, project: project, templates: templates)
+    let sections = cases.map { testCase -> String in
+        var expected = (id: testCase.rule.id, level: testCase.rule.level)
+        var comment = testCase.comment
+        if let alert = refined[testCase.rule.id], alert.ruleID != testCase.rule.id {
+            expected = (alert.ruleID, alert.level)
+            comment += "; the manager reports detection rule \(alert.ruleID), which refines rule \(testCase.rule.id)"
+        }
+        return """
+            [o365kit rule \(testCase.rule.id)]
+            # \(comment.replacingOccurrences(of: "\n", with: " "))
+            log 1 pass = \(String(decoding: DecodedEvent.wrapping(record: testCase.record), as: UTF8.self))
+            rule = \(expected.id)
+            alert = \(expected.level)
+            decoder = json
+
+            """
+    }
+    let header = """
+        # Generated by o365kit from mappings/ - do not edit; change the tables and run `make pack`.
+        # Wazuh ruleset tests: one case per generated rule, a record that fires it. Copy this file to
+        # ruleset/testing/tests/ of a Wazuh source tree and run ruleset/testing/runtests.py on a manager
+        # that has the rules and lists of this package installed.
+
+
+        """
+    return RenderedFile(path: WazuhPackageFiles.tests, contents: header + sections.joined(separator: "\n"))
+}
+
+/// What the engine reports for the records of mapping rules that detection rules hang under.
+private func refiningAlerts(_ records: [(id: Int, record: Data)], pack: WazuhPack, detections: [RenderedFile], project: ValidatedProject, templates: TemplateSet) -> [Int: Alert] {
+    guard let detectionRules = detections.first(where: { $0.path.hasSuffix(".xml") }) else { return [:] }
+    let byID = Dictionary(pack.rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    let detectionParents = Set(WazuhRuleFileIDs.parents(in: detectionRules.contents)).filter { byID[$0] != nil }
+    guard !detectionParents.isEmpty else { return [:] }
+    // The refined rules and their ancestors in the pack, in pack order (parents first).
+    var needed = Set<Int>()
+    var queue = Array(detectionParents)
+    while let id = queue.popLast() {
+        guard needed.insert(id).inserted, let rule = byID[id] else { continue }
+        queue += rule.parents.filter { byID[$0] != nil }
+    }
+    let subset = WazuhPack(rules: pack.rules.filter { needed.contains($0.id) }, profile: pack.profile)
+    guard let subsetXML = renderWazuhPack(subset, project: project, templates: templates).first(where: { $0.path == WazuhPackPaths.rules }),
+          let native = try? Data(contentsOf: URL(fileURLWithPath: project.native.path)) else { return [:] }
+    let lists = Dictionary(detections.filter { $0.path.hasPrefix("wazuh/lists/") }.map {
+        (WazuhPackageFiles.listFolder + $0.path.dropFirst("wazuh/lists/".count), Data($0.contents.utf8))
+    }, uniquingKeysWith: { a, _ in a })
+    guard let ruleSet = try? RuleSet(files: [("0755-office365_rules.xml", native), (WazuhPackPaths.rules, Data(subsetXML.contents.utf8)),
+                                            (detectionRules.path, Data(detectionRules.contents.utf8))], lists: lists) else { return [:] }
+    var evaluator = Evaluator(ruleSet: ruleSet)
+    var alerts: [Int: Alert] = [:]
+    for (id, record) in records where detectionParents.contains(id) {
+        // Each case is its own logtest session on a manager: no correlation state carries over.
+        evaluator = Evaluator(ruleSet: ruleSet)
+        if let alert = evaluator.evaluate(DecodedEvent(auditRecord: record), at: Date(timeIntervalSince1970: 0)) { alerts[id] = alert }
+    }
+    return alerts
+}
+
+/// Rule ids named by `if_sid` and `if_matched_sid` in a generated rule file.
+enum WazuhRuleFileIDs {
+    static func parents(in xml: String) -> [Int] {
+        var ids: [Int] = []
+        for tag in ["<if_sid>", "<if_matched_sid>"] {
+            var rest = Substring(xml)
+            while let start = rest.range(of: tag) {
+                rest = rest[start.upperBound...]
+                guard let end = rest.firstIndex(of: "<") else { break }
+                ids += rest[..<end].split(whereSeparator: { $0 == "," || $0 == " " }).compactMap { Int($0) }
+            }
+        }
+        return ids
+    }
+}
+
+private func testRecord(operation: String, workload: String, recordType: Int, id: Int) -> [String: Any] {
+    var record: [String: Any] = [
+        "CreationTime": "2026-01-01T00:00:00", "Id": "00000000-0000-0000-0000-000000\(id)",
+        "Operation": operation, "OrganizationId": "00000000-0000-0000-0000-000000000000",
+        "RecordType": recordType, "ResultStatus": "Succeeded", "UserId": "user@contoso.example",
+        "UserType": 0,
+    ]
+    if !workload.isEmpty { record["Workload"] = workload }
+    return record
+}
+
+/// The RecordType most records of a workload carry (Microsoft's AuditLogRecordType list).
+/// Exchange cmdlets (`Verb-Noun`) are admin records, other Exchange operations mailbox ones.
+private func typicalRecordType(workload: String, operation: String) -> Int {
+    switch workload {
+    case "AzureActiveDirectory": return 8
+    case "Exchange": return operation.contains("-") ? 1 : 2
+    case "SharePoint": return 4
+    case "OneDrive": return 7
+    case "SecurityComplianceCenter": return 18
+    case "PowerBI": return 20
+    case "Yammer": return 22
+    case "SkypeForBusiness": return 23
+    case "MicrosoftTeams": return 25
+    case "MicrosoftFlow": return 30
+    case "MicrosoftStream": return 32
+    case "Project": return 35
+    case "PowerApps": return 45
+    case "MicrosoftForms": return 66
+    case "Aip": return 95
+    case "MyAnalytics": return 105
+    default: return 0
+    }
+}
