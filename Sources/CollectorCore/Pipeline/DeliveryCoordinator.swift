@@ -42,6 +42,19 @@ public final class DeliveryCoordinator: @unchecked Sendable {
         for sink in sinks {
             try sink.recover(committedOffset: sink.commitPosition.flatMap { offsets[$0.key] })
         }
+        // A file sink seen for the first time: commit its starting size now, so that a crash
+        // before the first blob commit is cut back to it instead of being taken as committed.
+        let fresh = sinks.compactMap { s -> (String, Int64)? in
+            guard let p = s.commitPosition, offsets[p.key] == nil else { return nil }
+            return (p.key, p.offset)
+        }
+        if !fresh.isEmpty, let first = tenants.first, var store = stores[first] {
+            var t = StateTransaction(time: now)
+            t.sinkOffsets = fresh
+            try store.journal.commit(t)
+            store.state.apply(t)
+            stores[first] = store
+        }
     }
 
     /// The checkpoint of `contentType`, if it has one.
