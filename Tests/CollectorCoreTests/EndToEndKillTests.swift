@@ -43,8 +43,8 @@ import Testing
         let events = s.url.appendingPathComponent("events.jsonl")
 
         var kills = 0
-        // Kill twice at different points, then let it finish.
-        for threshold in [15, 60] {
+        // Kill at several points (between a JSONL write and its commit is the case that matters), then let it finish.
+        for threshold in [10, 30, 55, 85] {
             let p = try launch(exe, config: config, stderr: s.url.appendingPathComponent("run\(kills).log"))
             let deadline = Date().addingTimeInterval(60)
             while p.isRunning && (emu.log.blobFetches.count < threshold) && Date() < deadline {
