@@ -11,7 +11,17 @@ import Foundation
 public final class DeliveryCoordinator: @unchecked Sendable {
     private let lock = AsyncLock()
     private let sinks: [RecordSink]
-    private var stores: [String: (journal: StateJournal, state: TenantState)] = [:]
+    /// Per tenant; a class so that committing mutates the Id index in place (a struct copy would
+    /// copy the whole index on every blob).
+    private final class Store {
+        let journal: StateJournal
+        var state: TenantState
+        init(journal: StateJournal, state: TenantState) {
+            self.journal = journal
+            self.state = state
+        }
+    }
+    private var stores: [String: Store] = [:]
     private let log: CollectorLog
 
     /// Opens every tenant journal in `directory`, recovers the file sinks to their committed offsets,
@@ -37,7 +47,7 @@ public final class DeliveryCoordinator: @unchecked Sendable {
                 try journal.compact(state, now: now)
                 log.debug("state compacted", ["tenant": name, "pruned": "\(pruned)", "ids": "\(state.delivered.count)"])
             }
-            stores[name] = (journal, state)
+            stores[name] = Store(journal: journal, state: state)
         }
         for sink in sinks {
             try sink.recover(committedOffset: sink.commitPosition.flatMap { offsets[$0.key] })
@@ -48,12 +58,11 @@ public final class DeliveryCoordinator: @unchecked Sendable {
             guard let p = s.commitPosition, offsets[p.key] == nil else { return nil }
             return (p.key, p.offset)
         }
-        if !fresh.isEmpty, let first = tenants.first, var store = stores[first] {
+        if !fresh.isEmpty, let first = tenants.first, let store = stores[first] {
             var t = StateTransaction(time: now)
             t.sinkOffsets = fresh
             try store.journal.commit(t)
             store.state.apply(t)
-            stores[first] = store
         }
     }
 
@@ -89,7 +98,7 @@ public final class DeliveryCoordinator: @unchecked Sendable {
 
     private func deliverLocked(tenant: String, contentType: String, contentId: String, blob: [UInt8], records: [ScannedRecord],
                                now: Int64) async throws -> DeliveryOutcome {
-        guard var store = stores[tenant] else { preconditionFailure("unknown tenant \(tenant)") }
+        guard let store = stores[tenant] else { preconditionFailure("unknown tenant \(tenant)") }
         var fresh: [ScannedRecord] = []
         var keys: [RecordKey] = []
         var seenHere: Set<RecordKey> = []
@@ -105,7 +114,7 @@ public final class DeliveryCoordinator: @unchecked Sendable {
                     continue
                 }
                 let key = RecordKey(idBytes: UnsafeRawBufferPointer(rebasing: raw[idRange]))
-                if store.state.delivered[key] != nil || !seenHere.insert(key).inserted {
+                if store.state.delivered.contains(key) || !seenHere.insert(key).inserted {
                     outcome.duplicates += 1
                     continue
                 }
@@ -136,7 +145,6 @@ public final class DeliveryCoordinator: @unchecked Sendable {
             throw error
         }
         store.state.apply(t)
-        stores[tenant] = store
         for sink in sinks { sink.didCommit() }
         outcome.delivered = fresh.count
         return outcome
@@ -159,10 +167,9 @@ public final class DeliveryCoordinator: @unchecked Sendable {
     private func commit(tenant: String, _ t: StateTransaction) async throws {
         await lock.lock()
         do {
-            guard var store = stores[tenant] else { preconditionFailure("unknown tenant \(tenant)") }
+            guard let store = stores[tenant] else { preconditionFailure("unknown tenant \(tenant)") }
             try store.journal.commit(t)
             store.state.apply(t)
-            stores[tenant] = store
             await lock.unlock()
         } catch {
             await lock.unlock()
@@ -174,14 +181,13 @@ public final class DeliveryCoordinator: @unchecked Sendable {
     public func maintain(now: Int64, retentionDays: Int = 8) async {
         await lock.lock()
         let horizon = TenantState.day(of: now) &- TenantState.Day(retentionDays)
-        for (name, var store) in stores {
+        for (name, store) in stores {
             let pruned = store.state.prune(before: horizon)
             if pruned > 0 || store.journal.transactionCount > 4_096 {
                 do { try store.journal.compact(store.state, now: now) } catch {
                     log.warning("state compaction failed; will retry next pass", ["tenant": name, "error": "\(error)"])
                 }
             }
-            stores[name] = store
         }
         await lock.unlock()
     }

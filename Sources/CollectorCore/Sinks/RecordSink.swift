@@ -57,17 +57,23 @@ public struct RecordBatch: Sendable {
     /// The records as lines: each record's bytes with CR/LF between tokens turned into spaces
     /// (JSON strings cannot hold a raw line break, so this never touches a value), then `\n`.
     public func jsonLines() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(records.reduce(0) { $0 + $1.range.count + 1 })
-        for r in records {
-            let start = out.count
-            out.append(contentsOf: blob[r.range])
-            if r.hasLineBreaks {
-                for k in start..<out.count where out[k] == 0x0A || out[k] == 0x0D { out[k] = 0x20 }
+        var total = 0
+        for r in records { total += r.range.count + 1 }
+        return [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+            blob.withUnsafeBufferPointer { src in
+                var at = 0
+                for r in records {
+                    let n = r.range.count
+                    (out.baseAddress! + at).initialize(from: src.baseAddress! + r.range.lowerBound, count: n)
+                    if r.hasLineBreaks {
+                        for k in at..<(at + n) where out[k] == 0x0A || out[k] == 0x0D { out[k] = 0x20 }
+                    }
+                    out[at + n] = 0x0A
+                    at += n + 1
+                }
+                initialized = at
             }
-            out.append(0x0A)
         }
-        return out
     }
 
     /// The record's `Id` as text, for log lines.

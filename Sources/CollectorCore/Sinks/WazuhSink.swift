@@ -55,22 +55,38 @@ public final class WazuhSink: RecordSink, @unchecked Sendable {
         return SinkReceipt(skipped: skipped)
     }
 
+    /// How long a full analysisd queue may hold up delivery before the blob fails.
+    static let maxBackpressureSeconds = 60.0
+
     private func send(_ msg: [UInt8], batch: RecordBatch) async throws {
         var attempt = 0
+        var waited = 0.0
         while true {
             if fd < 0 { try connectSocket() }
             let n = msg.withUnsafeBytes { Foundation.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if n == msg.count { return }
             let code = errno
             if code == EINTR { continue }
-            // EAGAIN/ENOBUFS: analysisd is busy; ECONNREFUSED/ENOENT: it restarted. Back off and retry.
+            if code == EAGAIN || code == EWOULDBLOCK || code == ENOBUFS {
+                // analysisd's queue is full: wait for it (the socket is non-blocking so that a full
+                // queue never blocks a thread), but not forever.
+                guard waited < Self.maxBackpressureSeconds else {
+                    throw SinkError.failed(name, "the Wazuh queue stayed full for \(Int(waited)) s")
+                }
+                let pause = min(0.05, 0.001 * Double(1 << min(attempt, 6)))
+                attempt += 1
+                waited += pause
+                try await Task.sleep(nanoseconds: UInt64(pause * 1e9))
+                continue
+            }
+            // ECONNREFUSED/ENOENT: analysisd is down or restarting. Reconnect with backoff.
             Foundation.close(fd)
             fd = -1
             attempt += 1
             guard attempt < retry.maxAttempts else {
                 throw SinkError.failed(name, "send failed after \(attempt) attempts: \(String(cString: strerror(code)))")
             }
-            let delay = code == EAGAIN || code == ENOBUFS ? 0.01 * Double(attempt) : retry.delay(attempt: attempt, retryAfter: nil)
+            let delay = retry.delay(attempt: attempt, retryAfter: nil)
             log.warning("wazuh socket send failed; retrying", ["sink": name, "tenant": batch.tenant, "content_type": batch.contentType,
                                                                  "content_id": batch.contentId, "error": String(cString: strerror(code)),
                                                                  "retry_in": String(format: "%.2fs", delay)])
@@ -79,7 +95,7 @@ public final class WazuhSink: RecordSink, @unchecked Sendable {
     }
 
     private func connectSocket() throws {
-        let s = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        let s = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard s >= 0 else { throw SinkError.failed(name, "socket(): \(String(cString: strerror(errno)))") }
         var size: Int32 = 1 << 20
         setsockopt(s, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))

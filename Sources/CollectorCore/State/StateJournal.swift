@@ -91,17 +91,34 @@ public final class StateJournal {
 
     /// Appends one transaction and, when durable, flushes it before returning.
     public func commit(_ t: StateTransaction) throws {
-        var text = "T \(t.time)\n"
-        for (ct, time) in t.checkpoints { text += "K \(Self.escape(ct)) \(time)\n" }
-        for id in t.contentIds { text += "B \(Self.escape(id))\n" }
-        text.reserveCapacity(text.utf8.count + t.recordKeys.count * 35 + 64)
-        for key in t.recordKeys { text += "I "; text += key.hex; text += "\n" }
-        for (sink, offset) in t.sinkOffsets { text += "O \(Self.escape(sink)) \(offset)\n" }
-        text += "E\n"
-        try writeAll(fd: fd, text: text, at: size)
+        var head = "T \(t.time)\n"
+        for (ct, time) in t.checkpoints { head += "K \(Self.escape(ct)) \(time)\n" }
+        for id in t.contentIds { head += "B \(Self.escape(id))\n" }
+        var tail = ""
+        for (sink, offset) in t.sinkOffsets { tail += "O \(Self.escape(sink)) \(offset)\n" }
+        tail += "E\n"
+        // Ids are most of the bytes: write them as hex without going through String.
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(head.utf8.count + t.recordKeys.count * 35 + tail.utf8.count)
+        bytes.append(contentsOf: head.utf8)
+        for key in t.recordKeys { Self.appendIdLine(key, to: &bytes) }
+        bytes.append(contentsOf: tail.utf8)
+        try bytes.withUnsafeBytes { try writeAll(fd: fd, bytes: $0, at: size) }
         if durable { fsync(fd) }
-        size += Int64(text.utf8.count)
+        size += Int64(bytes.count)
         transactionCount += 1
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Appends `I <32 hex digits>\n`.
+    static func appendIdLine(_ key: RecordKey, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "I"))
+        bytes.append(UInt8(ascii: " "))
+        for word in [key.hi, key.lo] {
+            for shift in stride(from: 60, through: 0, by: -4) { bytes.append(hexDigits[Int((word >> UInt64(shift)) & 0xf)]) }
+        }
+        bytes.append(0x0A)
     }
 
     /// Rewrites the journal as one transaction per day holding `state`, atomically (temp file, fsync, rename).
@@ -116,7 +133,7 @@ public final class StateJournal {
             head.sinkOffsets = state.sinkOffsets.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             var days: [TenantState.Day: StateTransaction] = [:]
             for (id, day) in state.ledger { days[day, default: StateTransaction(time: Int64(day) * 86_400)].contentIds.append(id) }
-            for (key, day) in state.delivered { days[day, default: StateTransaction(time: Int64(day) * 86_400)].recordKeys.append(key) }
+            state.delivered.forEach { key, day in days[day, default: StateTransaction(time: Int64(day) * 86_400)].recordKeys.append(key) }
             var count = 1
             for t in [head] + days.keys.sorted().map({ days[$0]! }) {
                 var text = "T \(t.time)\n"

@@ -11,7 +11,7 @@ public struct TenantState: Sendable {
     /// Content ids already delivered (or given up as lost), with the day they were settled.
     public var ledger: [String: Day] = [:]
     /// Record Ids already delivered, with the day they were first delivered.
-    public var delivered: [RecordKey: Day] = [:]
+    public var delivered = RecordKeyIndex()
     /// The committed end offset of each exactly-once file sink, keyed by `jsonl:<path>`.
     public var sinkOffsets: [String: Int64] = [:]
 
@@ -22,7 +22,7 @@ public struct TenantState: Sendable {
         let day = Self.day(of: t.time)
         for (ct, time) in t.checkpoints { checkpoints[ct] = time }
         for id in t.contentIds { ledger[id] = day }
-        for key in t.recordKeys where delivered[key] == nil { delivered[key] = day }
+        for key in t.recordKeys { delivered.insert(key, day: day) }
         for (sink, offset) in t.sinkOffsets { sinkOffsets[sink] = offset }
     }
 
@@ -30,7 +30,7 @@ public struct TenantState: Sendable {
     @discardableResult
     public mutating func prune(before horizonDay: Day) -> Int {
         let before = delivered.count + ledger.count
-        delivered = delivered.filter { $0.value >= horizonDay }
+        delivered.removeAll(before: horizonDay)
         ledger = ledger.filter { $0.value >= horizonDay }
         return before - delivered.count - ledger.count
     }
