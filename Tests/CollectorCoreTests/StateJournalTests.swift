@@ -99,3 +99,26 @@ import Testing
         _ = dir
     }
 }
+
+@Suite struct RetryPolicyTests {
+    @Test func retryAfterIsAFloorAndBackoffIsBounded() {
+        let p = RetryPolicy(maxAttempts: 6, baseDelay: 0.5, maxDelay: 30, maxRetryAfter: 120)
+        for attempt in 1...6 {
+            #expect(p.delay(attempt: attempt, retryAfter: 3) >= 3)
+            #expect(p.delay(attempt: attempt, retryAfter: 500) >= 120 && p.delay(attempt: attempt, retryAfter: 500) <= 132)
+            let d = p.delay(attempt: attempt, retryAfter: nil)
+            let cap = min(30, 0.5 * Double(1 << (attempt - 1)))
+            #expect(d >= cap / 2 && d <= cap)
+        }
+    }
+
+    @Test func endpointPolicy() {
+        #expect(EndpointPolicy.isLoopback("127.0.0.1") && EndpointPolicy.isLoopback("127.1.2.3") && EndpointPolicy.isLoopback("[::1]") && EndpointPolicy.isLoopback("localhost"))
+        #expect(!EndpointPolicy.isLoopback("127.0.0.1.evil.com") && !EndpointPolicy.isLoopback("10.0.0.1"))
+        let api = URL(string: "https://manage.office.com")!
+        #expect(EndpointPolicy.isSameOrigin(URL(string: "https://manage.office.com:443/api/v1.0/x")!, as: api))
+        #expect(!EndpointPolicy.isSameOrigin(URL(string: "https://manage.office.com.evil.com/api")!, as: api))
+        #expect(!EndpointPolicy.isSameOrigin(URL(string: "http://manage.office.com/api")!, as: api))
+        #expect(!EndpointPolicy.isSameOrigin(URL(string: "https://manage.office.com:8443/api")!, as: api))
+    }
+}
