@@ -8,6 +8,15 @@ import Testing
         #expect(result.status == 0, "output/ is stale; run `make pack` and commit:\n\(result.stderr)")
     }
 
+    @Test func verboseBuildReportsEveryStage() throws {
+        let result = try run("o365kit", ["build", "--check", "--verbose"], in: repositoryRoot)
+        #expect(result.status == 0)
+        let stages = try #require(result.stderr.split(separator: "\n").first { $0.hasPrefix("stages: ") })
+        for stage in ["load", "validate", "resolve", "translate", "render", "verify", "package"] {
+            #expect(stages.contains("\(stage) "), "\(stage) missing from: \(stages)")
+        }
+    }
+
     @Test func helpShowsExamplesOnEveryCommand() throws {
         for command in [["--help"], ["build", "--help"], ["check", "--help"]] {
             let result = try run("o365kit", command, in: repositoryRoot)

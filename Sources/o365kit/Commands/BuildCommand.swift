@@ -29,6 +29,9 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Regenerate in memory and fail if output/ or the rule lock differs from it.")
     var check = false
 
+    @Flag(help: "Print how long each stage took (on large tables).")
+    var verbose = false
+
     func run() throws {
         let diagnostics = DiagnosticCollector()
         let outputRoot = output.hasSuffix("/") ? output : output + "/"
@@ -89,6 +92,9 @@ struct BuildCommand: ParsableCommand {
             let verb = checkOnly ? "checked" : "built"
             let detections = "\(generation.wazuhDetections.rules.count) Wazuh detection rules, \(generation.splunkSearches.count) Splunk searches"
             printError("\(verb) \(rules.count) Wazuh rules (\(operations) operations, \(logonErrors) LogonErrors), \(detections) in \(generation.files.count) files; \(changes.count) file(s) \(checkOnly ? "stale" : "changed")\(lockChanged ? ", rule lock \(checkOnly ? "stale" : "updated")" : "")\n")
+            if verbose {
+                printError("stages: " + generation.timings.map { String(format: "%@ %.2fs", $0.stage, $0.seconds) }.joined(separator: ", ") + "\n")
+            }
         }
     }
 }
