@@ -67,7 +67,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["o365kit"]
+            dependencies: ["o365kit", "o365-collector"]
         ),
         .systemLibrary(
             name: "CPCRE2",

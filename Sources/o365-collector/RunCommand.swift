@@ -12,6 +12,10 @@ struct RunCommand: AsyncParsableCommand {
         Exit codes: 0 everything listed was delivered (or, without --once, stopped by SIGTERM/SIGINT); \
         1 something could not be collected after retries (--once); 2 the configuration, state directory \
         or a credential is unusable.
+
+        Examples:
+          o365-collector run --config collector.yaml --once
+          o365-collector run --config collector.yaml --log-level debug
         """
     )
 

@@ -10,11 +10,11 @@ struct O365Kit: AsyncParsableCommand {
             Exit codes: 0 success; 1 findings (errors, or warnings with --strict) or stale output; 64 bad usage.
 
             Examples:
-              o365kit check                      validate mappings/ against the bundled ATT&CK catalog
-              o365kit build                      regenerate output/ from mappings/ and templates/
-              o365kit build --check              fail if output/ or the rule lock is out of date
+              o365kit check                  # validate the tables
+              o365kit build                  # regenerate output/
+              o365kit build --check          # fail if output/ is stale
               o365kit test --events samples.jsonl --expect samples.expect.jsonl
-              o365kit diff origin/main           what this branch changes in the mappings, as Markdown
+              o365kit diff origin/main       # what this branch changes, as Markdown
               o365kit deploy wazuh --url https://manager:55000 --user wazuh-wui --dry-run
             """,
         version: o365kitVersion,

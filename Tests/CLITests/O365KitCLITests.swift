@@ -25,6 +25,14 @@ import Testing
         }
     }
 
+    @Test func collectorHelpShowsExamplesOnEveryCommand() throws {
+        for command in [["--help"], ["run", "--help"], ["check-config", "--help"]] {
+            let result = try run("o365-collector", command, in: repositoryRoot)
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("Examples:"), "\(command)")
+        }
+    }
+
     @Test func badUsageExits64() throws {
         let result = try run("o365kit", ["check", "--no-such-flag"], in: repositoryRoot)
         #expect(result.status == 64)
