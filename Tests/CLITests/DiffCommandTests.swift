@@ -75,21 +75,39 @@ import Testing
                 lines.insert("Zz Export,Exchange,T1114.002,,,test", at: lines.count - 1)
             }
             try FileManager.default.createDirectory(at: root.appendingPathComponent("mappings/detections"), withIntermediateDirectories: true)
-            try Data("title: Mass download\nthreshold: 100\nlevel: 10\ntechniques: [T1530]\n".utf8)
-                .write(to: root.appendingPathComponent("mappings/detections/mass-download.yml"))
+            try Data("""
+                title: Full sync of a OneDrive or SharePoint library
+                id: 6f1c2d1e-0c55-4a53-9a43-1d1f3b1c2e10
+                status: experimental
+                description: A client synced a whole library down.
+                tags:
+                  - attack.t1530
+                level: medium
+                logsource:
+                  product: m365
+                  service: audit
+                detection:
+                  selection:
+                    Operation: FileSyncDownloadedFull
+                  condition: selection
+                o365kit:
+                  targets: [splunk]
+                  rationale: a test detection
+
+                """.utf8).write(to: root.appendingPathComponent("mappings/detections/collection_full_library_sync.yml"))
         }
         let retiredID = try Self.lockID("operation:Add device.", root)
         let result = try run("o365kit", ["diff", "HEAD~1", "HEAD", "--format", "json"], in: root)
         #expect(result.status == 0, "\(result.stderr)")
         let diff = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let added = try #require(diff["added"] as? [[String: Any]])
-        #expect(added.map { $0["key"] as? String } == ["detection:mass-download", "operation:Zz Export"])
+        #expect(added.map { $0["key"] as? String } == ["detection:collection_full_library_sync", "operation:Zz Export"])
         #expect((diff["removed"] as? [[String: Any]])?.map { $0["key"] as? String } == ["operation:Add device."])
         let changed = try #require(diff["changed"] as? [[String: Any]])
         #expect(changed.map { $0["key"] as? String } == ["operation:Update user."])
         #expect(changed.first?["levelAfter"] as? Int == 9)
         let allocated = try #require(diff["allocated"] as? [[String: Any]])
-        #expect(allocated.map { $0["key"] as? String } == ["detection:mass-download", "operation:Zz Export"])
+        #expect(allocated.map { $0["key"] as? String } == ["detection:collection_full_library_sync", "operation:Zz Export"])
         #expect((diff["retired"] as? [[String: Any]])?.map { $0["id"] as? Int } == [retiredID])
         let coverage = try #require(diff["coverage"] as? [[String: Any]])
         let collection = try #require(coverage.first { $0["tactic"] as? String == "collection" })
@@ -102,7 +120,7 @@ import Testing
         let gated = try run("o365kit", ["diff", "HEAD~1", "HEAD", "--fail-on", "removal"], in: root)
         #expect(gated.status == 1)
         #expect(gated.stdout.contains("| retired | \(retiredID) | `operation:Add device.` |"))
-        #expect(gated.stdout.contains("| detection | `mass-download` |"))
+        #expect(gated.stdout.contains("| detection | `collection_full_library_sync` |"))
         #expect(try run("o365kit", ["diff", "HEAD~1", "HEAD", "--fail-on", "warning"], in: root).status == 1)
         #expect(try run("o365kit", ["diff", "HEAD~1", "HEAD", "--fail-on", "error"], in: root).status == 0)
     }
@@ -110,9 +128,9 @@ import Testing
     @Test func detectionChangesListTheirFields() throws {
         let root = try Self.repository { root in
             try FileManager.default.createDirectory(at: root.appendingPathComponent("mappings/detections"), withIntermediateDirectories: true)
-            try Data("title: Mass download\nthreshold: 100\n".utf8).write(to: root.appendingPathComponent("mappings/detections/mass-download.yml"))
+            try Data("title: Mass download\nthreshold: 100\n".utf8).write(to: root.appendingPathComponent("mappings/detections/collection_full_library_sync.yml"))
         }
-        try Data("title: Mass download\nthreshold: 50\n".utf8).write(to: root.appendingPathComponent("mappings/detections/mass-download.yml"))
+        try Data("title: Mass download\nthreshold: 50\n".utf8).write(to: root.appendingPathComponent("mappings/detections/collection_full_library_sync.yml"))
         // Head defaults to the working tree; a folder side works the same way.
         let result = try run("o365kit", ["diff", "HEAD"], in: root)
         #expect(result.status == 0, "\(result.stderr)")

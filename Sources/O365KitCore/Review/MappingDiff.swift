@@ -106,7 +106,9 @@ public struct MappingDiff: Sendable, Codable, Hashable {
                 change.techniquesBefore = refs(old.techniques, base)
                 change.techniquesAfter = refs(new.techniques, head)
             }
-            if old.level != new.level {
+            // A level is unknown on a side whose detections or tables do not validate; that
+            // side's findings say why, and an unknown level is no change.
+            if old.level != new.level, old.level != nil, new.level != nil {
                 change.levelBefore = old.level
                 change.levelAfter = new.level
             }

@@ -34,20 +34,34 @@ public struct MappingSnapshot: Sendable {
         let diagnostics = DiagnosticCollector()
         let paths = ProjectPaths(mappings: mappings, templates: mappings.deletingLastPathComponent().appendingPathComponent("templates"))
         var snapshot = MappingSnapshot(entries: [:], lock: RuleLock(), catalog: nil, findings: [])
-        let detections = loadDetections(mappings.appendingPathComponent("detections"), diagnostics: diagnostics)
+        var detections = loadDetections(mappings.appendingPathComponent("detections"), diagnostics: diagnostics)
         if let parsed = loadProject(paths, diagnostics: diagnostics) {
             snapshot.catalog = parsed.catalog
             snapshot.lock = parsed.lock
+            // The detections as the build reads them: their ATT&CK tags, and the rules (and
+            // so the lock keys and levels) the build would give them.
+            let detectionSet = loadDetectionSet(paths, catalog: parsed.catalog, diagnostics: diagnostics)
             if let project = validate(parsed, diagnostics: diagnostics) {
+                let plan = detectionSet.map { planWazuhDetections($0, project: project, diagnostics: diagnostics) }
                 var keys = ruleKeys(project)
                 let known = Set(keys)
-                keys += detections.map(\.key).filter { !known.contains($0) }.sorted()
+                var seen = known
+                // Without a valid detection set its rules cannot be planned; its locked keys stay
+                // active so that the diff does not report their ids as retired.
+                let planned = plan?.keys ?? project.lock.rules.filter { $0.key.hasPrefix("detection:") && $0.value.status == .active }.map(\.key).sorted()
+                keys += (planned + detections.map(\.key).sorted()).filter { seen.insert($0).inserted }
                 if let ids = resolveRuleIDs(keys: keys, lock: project.lock, range: project.settings.ruleIDs,
                                             diagnostics: diagnostics, lockPath: displayPath(paths.lock)) {
                     snapshot.lock = ids.lock
                     let pack = translateWazuhRules(project, ids: ids, diagnostics: diagnostics)
-                    let levels = Dictionary(pack.rules.map { ($0.origin.key, $0.level) }, uniquingKeysWith: { a, _ in a })
+                    var levels = Dictionary(pack.rules.map { ($0.origin.key, $0.level) }, uniquingKeysWith: { a, _ in a })
+                    if let plan, let detectionSet {
+                        for rule in translateWazuhDetections(plan, pack: pack, project: project, detections: detectionSet, ids: ids).rules {
+                            levels["detection:\(rule.detection)"] = max(levels["detection:\(rule.detection)"] ?? 0, rule.level)
+                        }
+                    }
                     snapshot.add(project.operations, project.logonErrors, levels: levels)
+                    for index in detections.indices { detections[index].level = levels[detections[index].key] }
                 } else {
                     snapshot.add(project.operations, project.logonErrors, levels: [:])
                 }
@@ -75,8 +89,9 @@ public struct MappingSnapshot: Sendable {
         }
     }
 
-    /// `mappings/detections/*.yml` (issue 4's format): key `detection:<stem>`; every
-    /// top-level YAML key is an attribute, `techniques` and `level` are read when present.
+    /// `mappings/detections/*.yml` (Sigma): key `detection:<stem>`; techniques from the
+    /// `attack.tXXXX` tags; every other top-level YAML key is an attribute compared for changes
+    /// (the Wazuh level is filled in from the build's translation when the side validates).
     static func loadDetections(_ folder: URL, diagnostics: DiagnosticCollector) -> [Entry] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
         var result: [Entry] = []
@@ -93,18 +108,16 @@ public struct MappingSnapshot: Sendable {
             }
             var attributes: [String: String] = [:]
             var techniques: [String] = []
-            var level: Int?
             if let map = object as? [String: Any] {
                 for (key, value) in map { attributes[key] = canonical(value) }
-                if let list = map["techniques"] as? [Any] { techniques = list.map { "\($0)" } }
-                if let one = map["techniques"] as? String { techniques = [one] }
-                level = map["level"] as? Int
+                let tags = (map["tags"] as? [Any] ?? []).map { "\($0)".lowercased() }
+                techniques = tags.filter { $0.hasPrefix("attack.t") && $0.dropFirst("attack.".count).dropFirst().allSatisfy { $0.isNumber || $0 == "." } }
+                    .map { String($0.dropFirst("attack.".count)).uppercased() }
             } else {
                 attributes["document"] = object.map(canonical) ?? ""
             }
-            attributes.removeValue(forKey: "techniques")
-            attributes.removeValue(forKey: "level")
-            result.append(Entry(kind: "detection", key: "detection:\(stem)", name: stem, techniques: techniques, level: level, attributes: attributes))
+            attributes.removeValue(forKey: "tags")
+            result.append(Entry(kind: "detection", key: "detection:\(stem)", name: stem, techniques: techniques, level: nil, attributes: attributes))
         }
         return result
     }
