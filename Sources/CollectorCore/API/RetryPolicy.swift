@@ -27,3 +27,51 @@ public struct RetryPolicy: Sendable, Equatable {
         return Double.random(in: (cap / 2)...cap)
     }
 }
+
+/// What one try of a retried request came to, when it did not throw.
+public enum TryOutcome<Value> {
+    case success(Value)
+    /// Worth another try (throttled, a 5xx): why, and the server's `Retry-After` if any.
+    case transient(String, retryAfter: Double?)
+}
+
+extension RetryPolicy {
+    /// Runs `body` until it succeeds, throws an error `isPermanent` accepts, or the attempts run
+    /// out. Transient outcomes and any other error (a timeout, a refused connection) wait
+    /// `delay(attempt:retryAfter:)`, after `retrying` has been told the failure and the wait (for
+    /// the log); `exhausted` makes the error thrown after the last attempt. `body` runs in the
+    /// caller's isolation, so an actor's request loop can use its own state.
+    public func run<Value>(
+        isolation: isolated (any Actor)? = #isolation,
+        isPermanent: (any Error) -> Bool,
+        retrying: (_ failure: String, _ delay: Double) -> Void,
+        exhausted: (_ failure: String, _ attempts: Int) -> any Error,
+        _ body: () async throws -> TryOutcome<Value>
+    ) async throws -> Value {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let failure: String
+            var retryAfter: Double?
+            do {
+                switch try await body() {
+                case .success(let value):
+                    return value
+                case .transient(let why, let after):
+                    failure = why
+                    retryAfter = after
+                }
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch let error where isPermanent(error) {
+                throw error
+            } catch {
+                failure = "\(error)"
+            }
+            guard attempt < maxAttempts else { throw exhausted(failure, attempt) }
+            let wait = delay(attempt: attempt, retryAfter: retryAfter)
+            retrying(failure, wait)
+            try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
+        }
+    }
+}

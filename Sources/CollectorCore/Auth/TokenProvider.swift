@@ -56,40 +56,30 @@ public actor TokenProvider {
             form.append(("client_assertion", try signer.assertion(audience: tokenURL.absoluteString)))
         }
         let body = Array(form.map { "\(FormEncoding.encode($0.0))=\(FormEncoding.encode($0.1))" }.joined(separator: "&").utf8)
-        var attempt = 0
-        while true {
-            attempt += 1
-            var failure: String
-            var retryAfter: Double?
-            do {
-                let r = try await http.send(.POST, tokenURL, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
-                                            body: body, timeout: .seconds(60), maxBody: 1 << 20)
-                if r.status == 200 {
-                    guard let obj = try? JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any],
-                          let token = obj["access_token"] as? String, !token.isEmpty else {
-                        throw CollectorError.token("the token service answered 200 without an access_token")
-                    }
-                    // v2 sends a number, v1 a string ("3599"); accept both.
-                    let lifetime = (obj["expires_in"] as? Double) ?? (obj["expires_in"] as? String).flatMap(Double.init) ?? 3_600
-                    let margin = min(300, max(60, lifetime / 10))
-                    fetchCount += 1
-                    log.debug("token acquired", ["tenant": tenant.name, "expires_in": "\(Int(lifetime))s"])
-                    return (token, Date().timeIntervalSince1970 + max(1, lifetime - margin))
+        return try await retry.run(
+            isPermanent: { $0 is CollectorError },
+            retrying: { failure, delay in
+                log.warning("token request failed; retrying", ["tenant": tenant.name, "error": failure, "retry_in": String(format: "%.2fs", delay)])
+            },
+            exhausted: { failure, attempts in CollectorError.token("\(failure) (after \(attempts) attempts)") }
+        ) {
+            let r = try await http.send(.POST, tokenURL, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
+                                        body: body, timeout: .seconds(60), maxBody: 1 << 20)
+            if r.status == 200 {
+                guard let obj = try? JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any],
+                      let token = obj["access_token"] as? String, !token.isEmpty else {
+                    throw CollectorError.token("the token service answered 200 without an access_token")
                 }
-                failure = Self.describe(r)
-                retryAfter = r.retryAfter
-                guard r.status == 429 || r.status >= 500 else { throw CollectorError.token(failure) }
-            } catch let e as CollectorError {
-                throw e
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                failure = "\(error)"
+                // v2 sends a number, v1 a string ("3599"); accept both.
+                let lifetime = (obj["expires_in"] as? Double) ?? (obj["expires_in"] as? String).flatMap(Double.init) ?? 3_600
+                let margin = min(300, max(60, lifetime / 10))
+                fetchCount += 1
+                log.debug("token acquired", ["tenant": tenant.name, "expires_in": "\(Int(lifetime))s"])
+                return .success((token, Date().timeIntervalSince1970 + max(1, lifetime - margin)))
             }
-            guard attempt < retry.maxAttempts else { throw CollectorError.token("\(failure) (after \(attempt) attempts)") }
-            let delay = retry.delay(attempt: attempt, retryAfter: retryAfter)
-            log.warning("token request failed; retrying", ["tenant": tenant.name, "error": failure, "retry_in": String(format: "%.2fs", delay)])
-            try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+            let failure = Self.describe(r)
+            guard r.status == 429 || r.status >= 500 else { throw CollectorError.token(failure) }
+            return .transient(failure, retryAfter: r.retryAfter)
         }
     }
 

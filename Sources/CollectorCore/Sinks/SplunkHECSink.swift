@@ -60,32 +60,22 @@ public final class SplunkHECSink: RecordSink, @unchecked Sendable {
     }
 
     private func post(_ body: [UInt8], batch: RecordBatch) async throws {
-        var attempt = 0
-        while true {
-            attempt += 1
-            var failure: String
-            var retryAfter: Double?
-            do {
-                let r = try await http.send(.POST, url, headers: [("Authorization", "Splunk \(token.value)"), ("Content-Type", "application/json")],
-                                            body: body, timeout: .seconds(60), maxBody: 1 << 20)
-                let code = (try? JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any])?["code"] as? Int
-                if r.status == 200 && (code ?? 0) == 0 { return }
-                let text = (try? JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any])?["text"] as? String ?? ""
-                failure = "HTTP \(r.status) code \(code.map(String.init) ?? "-") \(text)"
-                retryAfter = r.retryAfter
-                guard r.status == 429 || r.status >= 500 else { throw SinkError.failed(name, "HEC refused the batch: \(failure)") }
-            } catch let e as SinkError {
-                throw e
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                failure = "\(error)"
-            }
-            guard attempt < retry.maxAttempts else { throw SinkError.failed(name, "\(failure) (after \(attempt) attempts)") }
-            let delay = retry.delay(attempt: attempt, retryAfter: retryAfter)
-            log.warning("HEC post failed; retrying", ["sink": name, "tenant": batch.tenant, "content_type": batch.contentType,
-                                                       "content_id": batch.contentId, "error": failure, "retry_in": String(format: "%.2fs", delay)])
-            try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+        try await retry.run(
+            isPermanent: { $0 is SinkError },
+            retrying: { failure, delay in
+                log.warning("HEC post failed; retrying", ["sink": name, "tenant": batch.tenant, "content_type": batch.contentType,
+                                                           "content_id": batch.contentId, "error": failure, "retry_in": String(format: "%.2fs", delay)])
+            },
+            exhausted: { failure, attempts in SinkError.failed(name, "\(failure) (after \(attempts) attempts)") }
+        ) {
+            let r = try await http.send(.POST, url, headers: [("Authorization", "Splunk \(token.value)"), ("Content-Type", "application/json")],
+                                        body: body, timeout: .seconds(60), maxBody: 1 << 20)
+            let code = (try? JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any])?["code"] as? Int
+            if r.status == 200 && (code ?? 0) == 0 { return .success(()) }
+            let text = (try? JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any])?["text"] as? String ?? ""
+            let failure = "HTTP \(r.status) code \(code.map(String.init) ?? "-") \(text)"
+            guard r.status == 429 || r.status >= 500 else { throw SinkError.failed(name, "HEC refused the batch: \(failure)") }
+            return .transient(failure, retryAfter: r.retryAfter)
         }
     }
 }

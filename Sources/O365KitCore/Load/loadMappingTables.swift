@@ -92,20 +92,27 @@ func requireCell(_ row: RawRow, _ column: String, diagnostics: DiagnosticCollect
     return cell
 }
 
+/// The cells every canonical table shares, parsed; nil (with diagnostics) when the row is unusable.
+private func parseCommonCells(_ row: RawRow, key column: String, diagnostics: DiagnosticCollector)
+    -> (key: Located<String>, assignment: TechniqueAssignment, level: Located<Int>?, source: String)? {
+    guard let key = row[column], requireCell(row, column, diagnostics: diagnostics) != nil,
+          let techniques = requireCell(row, "techniques", diagnostics: diagnostics),
+          let assignment = parseAssignment(techniques, diagnostics: diagnostics),
+          let source = requireCell(row, "source", diagnostics: diagnostics)
+    else { return nil }
+    let level = parseLevel(row["level"], diagnostics: diagnostics)
+    guard level.ok else { return nil }
+    return (key, assignment, level.level, source.value)
+}
+
 func loadOperations(_ url: URL, diagnostics: DiagnosticCollector) -> [OperationMapping]? {
     let schema = MappingTableSchema.operations
     guard let rows = loadRawTable(url, required: schema.required, optional: schema.optional, diagnostics: diagnostics) else { return nil }
     return rows.compactMap { row in
-        guard let operation = row["operation"], requireCell(row, "operation", diagnostics: diagnostics) != nil,
-              let techniques = requireCell(row, "techniques", diagnostics: diagnostics),
-              let assignment = parseAssignment(techniques, diagnostics: diagnostics),
-              let source = requireCell(row, "source", diagnostics: diagnostics)
-        else { return nil }
-        let level = parseLevel(row["level"], diagnostics: diagnostics)
-        guard level.ok else { return nil }
+        guard let cells = parseCommonCells(row, key: schema.key, diagnostics: diagnostics) else { return nil }
         return OperationMapping(
-            operation: operation, keyIsQuoted: row.isQuoted("operation"), workload: row.value("workload"), assignment: assignment,
-            level: level.level, rationale: row.value("rationale"), source: source.value, row: row.location
+            operation: cells.key, keyIsQuoted: row.isQuoted(schema.key), workload: row.value("workload"), assignment: cells.assignment,
+            level: cells.level, rationale: row.value("rationale"), source: cells.source, row: row.location
         )
     }
 }
@@ -114,16 +121,10 @@ func loadLogonErrors(_ url: URL, diagnostics: DiagnosticCollector) -> [LogonErro
     let schema = MappingTableSchema.logonErrors
     guard let rows = loadRawTable(url, required: schema.required, optional: schema.optional, diagnostics: diagnostics) else { return nil }
     return rows.compactMap { row in
-        guard let code = row["logon_error"], requireCell(row, "logon_error", diagnostics: diagnostics) != nil,
-              let techniques = requireCell(row, "techniques", diagnostics: diagnostics),
-              let assignment = parseAssignment(techniques, diagnostics: diagnostics),
-              let source = requireCell(row, "source", diagnostics: diagnostics)
-        else { return nil }
-        let level = parseLevel(row["level"], diagnostics: diagnostics)
-        guard level.ok else { return nil }
+        guard let cells = parseCommonCells(row, key: schema.key, diagnostics: diagnostics) else { return nil }
         return LogonErrorMapping(
-            code: code, keyIsQuoted: row.isQuoted("logon_error"), assignment: assignment, level: level.level,
-            rationale: row.value("rationale"), source: source.value, row: row.location
+            code: cells.key, keyIsQuoted: row.isQuoted(schema.key), assignment: cells.assignment, level: cells.level,
+            rationale: row.value("rationale"), source: cells.source, row: row.location
         )
     }
 }
