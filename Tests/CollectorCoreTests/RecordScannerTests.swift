@@ -51,9 +51,12 @@ import Testing
         #expect(r[0].hasLineBreaks)
     }
 
-    @Test func scansEveryPublishedSampleRecord() throws {
-        // Real records (Microsoft docs, Wazuh and Elastic test fixtures) from ../shared/o365-samples.
-        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/o365-samples").standardizedFileURL
+    /// Real records (Microsoft docs, Wazuh and Elastic test fixtures) beside the repository.
+    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/o365-samples").standardizedFileURL
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: samples.path), "needs ../shared/o365-samples beside the repository"))
+    func scansEveryPublishedSampleRecord() throws {
+        let dir = Self.samples
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".jsonl") }
         var total = 0
         for f in files {
@@ -72,7 +75,7 @@ import Testing
             }
             total += records.count
         }
-        #expect(total > 100 || files.isEmpty)
+        #expect(total > 100)
     }
 
     @Test func recordKeysIgnoreGUIDCaseAndHashOtherIds() {
