@@ -2,18 +2,22 @@
 # tables, `make test` runs the whole test suite. Both install missing system packages first.
 SWIFT ?= swift
 
-.PHONY: setup pack test check check-output appinspect bench clean
+.PHONY: setup engine pack test check check-output appinspect bench clean
 
 setup:
 	@./.ci/setup
+
+## Wazuh's own rule engine (../shared/wazuh-engine) in .build/wazuh-engine: the tests' judge.
+engine:
+	@./.ci/engine
 
 ## Build o365kit and regenerate output/ from mappings/ and templates/.
 pack: setup
 	$(SWIFT) build --product o365kit
 	$(SWIFT) run --skip-build o365kit build
 
-## Run every test (unit, golden-file, CLI end-to-end).
-test: setup
+## Run every test (unit, golden-file, CLI end-to-end, and the pack in Wazuh's own engine).
+test: setup engine
 	$(SWIFT) test
 
 ## Validate the tables without writing anything.

@@ -61,13 +61,18 @@ let package = Package(
             dependencies: ["O365KitCore"],
             path: "Benchmarks/GeneratorBenchmark"
         ),
-        .testTarget(
-            name: "O365KitCoreTests",
+        /// Runs Wazuh's own engine (built from ../shared/wazuh-engine) for the tests: the judge.
+        .target(
+            name: "RealWazuhEngine",
             dependencies: ["O365KitCore"]
         ),
         .testTarget(
+            name: "O365KitCoreTests",
+            dependencies: ["O365KitCore", "RealWazuhEngine"]
+        ),
+        .testTarget(
             name: "CLITests",
-            dependencies: ["o365kit", "o365-collector"]
+            dependencies: ["o365kit", "o365-collector", "RealWazuhEngine"]
         ),
         .systemLibrary(
             name: "CPCRE2",
@@ -86,6 +91,7 @@ let package = Package(
             name: "DeployTests",
             dependencies: [
                 "O365KitCore",
+                "RealWazuhEngine",
                 "o365kit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

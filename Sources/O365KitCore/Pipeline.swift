@@ -18,7 +18,7 @@ import Foundation
 /// Detections (Sigma, `mappings/detections/`, see docs/detections.md) run beside the tables:
 /// loaded and validated with them, planned into Wazuh rules before ids are resolved (their
 /// keys go into the same lock), placed under the mapping rules after translate, rendered to
-/// `0200-o365kit_detections.xml`, CDB lists and Splunk's savedsearches.conf, and verified
+/// `9200-o365kit_detections.xml`, CDB lists and Splunk's savedsearches.conf, and verified
 /// like the mapping rules.
 ///
 /// Every stage reports into one `DiagnosticCollector`; a stage that finds an error stops
@@ -28,12 +28,14 @@ public struct Generation: Sendable {
     public var pack: WazuhPack
     /// The detection definitions (Sigma) of `mappings/detections/`.
     public var detections: DetectionSet
-    /// The detections' Wazuh rules (`0200-o365kit_detections.xml`).
+    /// The detections' Wazuh rules (`9200-o365kit_detections.xml`).
     public var wazuhDetections: WazuhDetectionPack
     /// The detections' Splunk searches (`savedsearches.conf`).
     public var splunkSearches: [SplunkDetectionSearch]
     /// Every generated file, manifest included, sorted by path.
     public var files: [RenderedFile]
+    /// The packaged correlation test cases (`wazuh/tests/o365kit-sequences.jsonl`).
+    public var wazuhSequenceCases: [WazuhSequenceCase]
     /// The lock after this build's id assignments.
     public var lock: RuleLock
     /// ATT&CK techniques covered, by source; the Navigator layer is drawn from it.
@@ -52,6 +54,17 @@ struct StageClock {
         timings.append((stage, now.timeIntervalSince(last)))
         last = now
     }
+}
+
+/// The rule files a manager loads for this pack: Wazuh's office365 rules (native profile)
+/// and the pack's two files, in analysisd's order.
+func wazuhLoadOrder(project: ValidatedProject, pack: WazuhPack, detections: WazuhDetectionPack) -> WazuhLoadOrder {
+    var files = [WazuhLoadOrder.File(path: WazuhPackPaths.rules, ids: Set(pack.rules.map(\.id))),
+                 WazuhLoadOrder.File(path: WazuhDetectionPaths.rules, ids: Set(detections.rules.map(\.id)))]
+    if project.settings.profile == .native {
+        files.append(WazuhLoadOrder.File(path: project.native.path, ids: project.native.ids))
+    }
+    return WazuhLoadOrder(files)
 }
 
 /// Loads the project's inputs; nil when any of them cannot be read.
@@ -100,14 +113,11 @@ public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", diag
     clock.lap("render")
 
     let root = outputRoot.hasSuffix("/") ? outputRoot : outputRoot + "/"
-    for file in files where file.path == WazuhPackPaths.rules {
-        diagnostics.emit(verifyWazuhRules(file, pack: pack, project: project, schema: schema, schemaPath: displayPath(schemaURL), outputRoot: root))
-    }
-    for file in files where file.path == WazuhDetectionPaths.rules {
-        // The detection rules load after the mapping rules and hang under them.
-        let origins = Dictionary(wazuhDetections.rules.map { ($0.id, $0.origin) }, uniquingKeysWith: { a, _ in a })
+    let loadOrder = wazuhLoadOrder(project: project, pack: pack, detections: wazuhDetections)
+    let detectionOrigins = Dictionary(wazuhDetections.rules.map { ($0.id, $0.origin) }, uniquingKeysWith: { a, _ in a })
+    for file in files where file.path == WazuhPackPaths.rules || file.path == WazuhDetectionPaths.rules {
         diagnostics.emit(verifyWazuhRules(file, pack: pack, project: project, schema: schema, schemaPath: displayPath(schemaURL), outputRoot: root,
-                                          alsoDefined: Set(pack.rules.map(\.id)), origins: origins))
+                                          loadOrder: loadOrder, origins: detectionOrigins))
     }
     clock.lap("verify")
     guard !diagnostics.hasErrors else { return nil }
@@ -126,9 +136,9 @@ public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", diag
     targets += renderCoverage(coverage, project: project, templates: templates)
     clock.lap("coverage")
     let detectionFiles = files.filter { $0.path == WazuhDetectionPaths.rules || ($0.path.hasPrefix("wazuh/lists/") && $0.path != WazuhPackPaths.logonErrorList) }
-    if let tests = renderWazuhRulesetTests(pack, detections: detectionFiles, project: project, templates: templates, diagnostics: diagnostics) {
-        targets.append(tests)
-    }
+    let tests = renderWazuhRulesetTests(pack, detectionPack: wazuhDetections, detectionSet: detections, detections: detectionFiles,
+                                        samples: paths.detectionSamples, project: project, templates: templates, diagnostics: diagnostics)
+    targets += tests.files
     clock.lap("wazuh-tests")
     targets.append(renderWazuhInstall(targets, project: project, templates: templates))
     diagnostics.emit(verifySplunkApp(targets, appID: project.settings.packageName, outputRoot: root))
@@ -140,5 +150,5 @@ public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", diag
     let withManifest = OutputWriter.withManifest(targets)
     clock.lap("manifest")
     return Generation(project: project, pack: pack, detections: detections, wazuhDetections: wazuhDetections, splunkSearches: splunkSearches,
-                      files: withManifest, lock: ids.lock, coverage: coverage, timings: clock.timings)
+                      files: withManifest, wazuhSequenceCases: tests.sequences, lock: ids.lock, coverage: coverage, timings: clock.timings)
 }

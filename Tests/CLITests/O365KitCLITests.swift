@@ -86,17 +86,17 @@ import Testing
         #expect(build.stderr.contains("rule lock updated"))
         #expect(try run("o365kit", ["build", "--check"], in: root).status == 0)
 
-        let rules = root.appendingPathComponent("output/wazuh/rules/0100-o365kit_mappings.xml")
+        let rules = root.appendingPathComponent("output/wazuh/rules/9100-o365kit_mappings.xml")
         try Data("edited by hand\n".utf8).write(to: rules)
         let stale = try run("o365kit", ["build", "--check"], in: root)
         #expect(stale.status == 1)
-        #expect(stale.stderr.contains("stale: output/wazuh/rules/0100-o365kit_mappings.xml: differs"))
+        #expect(stale.stderr.contains("stale: output/wazuh/rules/9100-o365kit_mappings.xml: differs"))
         #expect(try String(contentsOf: rules, encoding: .utf8) == "edited by hand\n", "--check must not write")
 
         let rebuild = try run("o365kit", ["build", "--format", "json"], in: root)
         #expect(rebuild.status == 0)
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(rebuild.stdout.utf8)) as? [String: Any])
-        #expect(summary["changed"] as? [String] == ["wazuh/rules/0100-o365kit_mappings.xml"])
+        #expect(summary["changed"] as? [String] == ["wazuh/rules/9100-o365kit_mappings.xml"])
         #expect((summary["rules"] as? Int ?? 0) >= 151)
     }
 
@@ -124,7 +124,7 @@ import Testing
         let result = try run("o365kit", ["build", "--mappings", root.appendingPathComponent("mappings").path,
                                           "--templates", root.appendingPathComponent("templates").path, "--output", elsewhere.path], in: repositoryRoot)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("wazuh/rules/0100-o365kit_mappings.xml").path))
+        #expect(FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("wazuh/rules/9100-o365kit_mappings.xml").path))
         #expect(FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("MANIFEST.json").path))
     }
 }

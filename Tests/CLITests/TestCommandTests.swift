@@ -127,8 +127,8 @@ import Testing
         // the final match for some of these records.
         let rules = folder.appendingPathComponent("rules")
         try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("output/wazuh/rules/0100-o365kit_mappings.xml"),
-                                         to: rules.appendingPathComponent("0100-o365kit_mappings.xml"))
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("output/wazuh/rules/9100-o365kit_mappings.xml"),
+                                         to: rules.appendingPathComponent("9100-o365kit_mappings.xml"))
         let result = try run("o365kit", ["test", "--events", folder.appendingPathComponent("pack.jsonl").path,
                                          "--expect", folder.appendingPathComponent("pack.expect.jsonl").path,
                                          "--rules-dir", rules.path, "--output", folder.path], in: repositoryRoot)

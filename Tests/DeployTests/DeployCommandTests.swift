@@ -55,7 +55,7 @@ import Testing
         }
         let (dry, deploy) = (results[0], results[1])
         #expect(dry.status == 0, "\(dry.stderr)")
-        #expect(dry.stdout.contains("rules etc/rules/0100-o365kit_mappings.xml  \(WazuhDeploymentTests.rules.data.count) bytes  sha256 \(WazuhDeploymentTests.rules.sha256)  new (2 rules)"))
+        #expect(dry.stdout.contains("rules etc/rules/9100-o365kit_mappings.xml  \(WazuhDeploymentTests.rules.data.count) bytes  sha256 \(WazuhDeploymentTests.rules.sha256)  new (2 rules)"))
         #expect(dry.stderr.contains("warning: plain http:// to 127.0.0.1"))
         #expect(dry.stderr.contains("dry run: 2 file(s) would change"))
         #expect(deploy.status == 0, "\(deploy.stderr)")
@@ -74,7 +74,7 @@ import Testing
                              in: root, environment: [:])
         }
         #expect(failed.status == 1, "\(failed.stderr)")
-        #expect(failed.stderr.contains("rollback: restored etc/rules/0100-o365kit_mappings.xml"))
+        #expect(failed.stderr.contains("rollback: restored etc/rules/9100-o365kit_mappings.xml"))
         #expect(await fake.rules[WazuhDeploymentTests.rules.name] == WazuhDeploymentTests.rules.data)
     }
 

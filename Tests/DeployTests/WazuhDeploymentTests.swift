@@ -5,7 +5,7 @@ import Testing
 /// `WazuhDeployment` against the loopback fake manager: the happy path, the plan, and
 /// every failure that must leave the manager's files as they were.
 @Suite struct WazuhDeploymentTests {
-    static let rules = DeployFile(kind: .rules, name: "0100-o365kit_mappings.xml",
+    static let rules = DeployFile(kind: .rules, name: "9100-o365kit_mappings.xml",
                                   data: Data("<group name=\"office365,\">\n  <rule id=\"103000\" level=\"6\">\n  </rule>\n  <rule id=\"103001\" level=\"6\">\n  </rule>\n</group>\n".utf8))
     static let list = DeployFile(kind: .lists, name: "o365kit-logon-errors", data: Data("IdsLocked:T1110\n".utf8))
     static let oldRules = Data("<group name=\"office365,\">\n  <rule id=\"103000\" level=\"5\">\n  </rule>\n  <rule id=\"103099\" level=\"5\">\n  </rule>\n</group>\n".utf8)
@@ -38,8 +38,8 @@ import Testing
         #expect(await fake.lists == [Self.list.name: Self.list.data])
         #expect(await fake.requests == [
             "POST /security/user/authenticate", "GET /", "GET /cluster/status",
-            "GET /rules/files/0100-o365kit_mappings.xml?raw=true", "GET /lists/files/o365kit-logon-errors?raw=true",
-            "PUT /rules/files/0100-o365kit_mappings.xml?overwrite=true", "PUT /lists/files/o365kit-logon-errors?overwrite=true",
+            "GET /rules/files/9100-o365kit_mappings.xml?raw=true", "GET /lists/files/o365kit-logon-errors?raw=true",
+            "PUT /rules/files/9100-o365kit_mappings.xml?overwrite=true", "PUT /lists/files/o365kit-logon-errors?overwrite=true",
             "GET /manager/configuration/validation", "PUT /manager/analysisd/reload",
         ])
         #expect(report.plan.map(\.change) == [.new, .new])
@@ -66,7 +66,7 @@ import Testing
         #expect(rules.managerSHA256 == DeployFile.sha256(Self.oldRules))
         #expect(rules.sha256 == Self.rules.sha256)
         let text = DeployPlanReport.text(report.plan)
-        #expect(text.contains("rules etc/rules/0100-o365kit_mappings.xml  \(Self.rules.data.count) bytes  sha256 \(Self.rules.sha256)  changed (manager: \(Self.oldRules.count) bytes"))
+        #expect(text.contains("rules etc/rules/9100-o365kit_mappings.xml  \(Self.rules.data.count) bytes  sha256 \(Self.rules.sha256)  changed (manager: \(Self.oldRules.count) bytes"))
         #expect(text.contains("rules added: 103001; rules removed: 103099"))
         #expect(text.contains("lists etc/lists/o365kit-logon-errors  16 bytes"))
     }
@@ -84,7 +84,7 @@ import Testing
         #expect(await fake.rules == [Self.rules.name: Self.oldRules])
         #expect(await fake.lists.isEmpty)
         #expect(await fake.reloads == 0)
-        #expect(log.contains("rollback: restored etc/rules/0100-o365kit_mappings.xml"))
+        #expect(log.contains("rollback: restored etc/rules/9100-o365kit_mappings.xml"))
         #expect(log.contains("rollback: deleted etc/lists/o365kit-logon-errors"))
     }
 
@@ -95,7 +95,7 @@ import Testing
         #expect(report.outcome == .failed)
         #expect(report.error?.description == "upload etc/lists/o365kit-logon-errors: failed: 1113 XML syntax error (o365kit-logon-errors)")
         #expect(await fake.rules.isEmpty)
-        #expect(await fake.requests.last == "DELETE /rules/files/0100-o365kit_mappings.xml")
+        #expect(await fake.requests.last == "DELETE /rules/files/9100-o365kit_mappings.xml")
     }
 
     @Test func partlyFailedClusterReloadRollsBackAndReloadsAgain() async throws {
@@ -122,7 +122,7 @@ import Testing
         }
         let (report, _) = try await Self.deploy(fake)
         #expect(report.outcome == .rollbackFailed)
-        #expect(report.rollbackErrors.map(\.step) == ["delete etc/rules/0100-o365kit_mappings.xml"])
+        #expect(report.rollbackErrors.map(\.step) == ["delete etc/rules/9100-o365kit_mappings.xml"])
         #expect(await fake.lists.isEmpty, "the other file is still rolled back")
     }
 

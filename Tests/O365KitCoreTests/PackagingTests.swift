@@ -68,12 +68,12 @@ import Testing
         let paths = Set(entries.filter { !$0.isDirectory }.map(\.path))
         let root = PackagePaths.wazuhRoot(settings)
         #expect(paths == Set(generation.files.filter { $0.path.hasPrefix("wazuh/") }.map { root + $0.path.dropFirst("wazuh/".count) }))
-        for member in ["INSTALL", "rules/0100-o365kit_mappings.xml", "lists/o365kit-logon-errors", "tests/o365kit.ini"] {
+        for member in ["INSTALL", "rules/9100-o365kit_mappings.xml", "lists/o365kit-logon-errors", "tests/o365kit.ini"] {
             #expect(paths.contains(root + member), "\(member)")
         }
         let install = try file(generation, WazuhPackageFiles.install).contents
         #expect(install.contains("<list>etc/lists/o365kit-logon-errors</list>"))
-        #expect(install.contains("PUT /rules/files/0100-o365kit_mappings.xml?overwrite=true"))
+        #expect(install.contains("PUT /rules/files/9100-o365kit_mappings.xml?overwrite=true"))
     }
 
     @Test func sameInputSameBytesAndChecksumsMatch() throws {

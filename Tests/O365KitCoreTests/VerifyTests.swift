@@ -16,14 +16,14 @@ import Testing
     @Test func anAmpersandInTheOutputIsRejected() throws {
         let (generation, diagnostics, _) = try generate(template: WazuhPackPaths.template) { $0.replacingOccurrences(of: "MITRE ATTACK", with: "MITRE ATT&amp;CK") }
         #expect(generation == nil ? true : false, "expected the build to fail")
-        #expect(diagnostics.sorted.contains { $0.id == "wazuh-xml" && $0.location.path == "output/wazuh/rules/0100-o365kit_mappings.xml" && $0.location.line == 3 })
+        #expect(diagnostics.sorted.contains { $0.id == "wazuh-xml" && $0.location.path == "output/wazuh/rules/9100-o365kit_mappings.xml" && $0.location.line == 3 })
     }
 
     @Test func anElementOutsideTheSchemaIsRejectedWithTheTableRow() throws {
         let (generation, diagnostics, _) = try generate { $0.replacingOccurrences(of: "    <options>{{{.}}}</options>", with: "    <option>{{{.}}}</option>") }
         #expect(generation == nil ? true : false, "expected the build to fail")
         let finding = try #require(diagnostics.sorted.first { $0.id == "xml-schema" })
-        #expect(finding.location.path == "output/wazuh/rules/0100-o365kit_mappings.xml")
+        #expect(finding.location.path == "output/wazuh/rules/9100-o365kit_mappings.xml")
         #expect(finding.location.line > 5)
     }
 
@@ -36,6 +36,52 @@ import Testing
         #expect(note.location.path.hasSuffix("mappings/operations.csv"))
         #expect(note.location.path.hasPrefix(project.root.path) || note.location.path.hasPrefix("/"))
         #expect(note.message.contains("operation:"))
+    }
+
+    /// The bug that left 0 of 267 rules loaded on a real manager: files named to sort before
+    /// 0755-office365_rules.xml hang under rules that do not exist yet when they load.
+    @Test func aRuleFileThatLoadsBeforeItsParentsIsRejected() throws {
+        let project = try TestProject()
+        let (built, _) = project.generate()
+        let generation = try #require(built)
+        let schema = try project.read("templates/\(WazuhPackPaths.schema)")
+        let early = "wazuh/rules/0100-o365kit_mappings.xml"
+        let file = try #require(generation.files.first { $0.path == WazuhPackPaths.rules })
+        let order = WazuhLoadOrder([.init(path: early, ids: Set(generation.pack.rules.map(\.id))),
+                                    .init(path: generation.project.native.path, ids: generation.project.native.ids)])
+        let findings = verifyWazuhRules(RenderedFile(path: early, contents: file.contents), pack: generation.pack, project: generation.project,
+                                        schema: schema, schemaPath: "rules.rng", outputRoot: "output/", loadOrder: order)
+        let loadOrder = findings.filter { $0.id == "wazuh-load-order" }
+        #expect(!loadOrder.isEmpty)
+        let first = try #require(loadOrder.first)
+        #expect(first.location.path == "output/" + early)
+        #expect(first.message.contains("0755-office365_rules.xml, which analysisd loads after 0100-o365kit_mappings.xml"))
+        // Under the shipped name nothing is out of order.
+        let shipped = verifyWazuhRules(file, pack: generation.pack, project: generation.project, schema: schema, schemaPath: "rules.rng",
+                                       outputRoot: "output/", loadOrder: wazuhLoadOrder(project: generation.project, pack: generation.pack,
+                                                                                       detections: generation.wazuhDetections))
+        #expect(shipped.isEmpty, "\(shipped)")
+    }
+
+    @Test func aParentFurtherDownTheSameFileIsRejected() throws {
+        let project = try TestProject()
+        let generation = try #require(project.generate().0)
+        let schema = try project.read("templates/\(WazuhPackPaths.schema)")
+        let file = try #require(generation.files.first { $0.path == WazuhDetectionPaths.rules })
+        // Move the first rule that another detection rule counts to the end of the file.
+        let counted = try #require(WazuhRuleFileIDs.parents(in: file.contents).first { id in generation.wazuhDetections.rules.contains { $0.id == id } })
+        var rules = file.contents.components(separatedBy: "\n\n  <rule ")
+        let index = try #require(rules.firstIndex { $0.hasPrefix("id=\"\(counted)\"") })
+        let moved = rules.remove(at: index)
+        let last = rules.removeLast()
+        let tail = last.components(separatedBy: "\n</group>")
+        rules.append(tail[0])
+        rules.append(moved + "\n</group>" + tail.dropFirst().joined(separator: "\n</group>"))
+        let edited = RenderedFile(path: file.path, contents: rules.joined(separator: "\n\n  <rule "))
+        let findings = verifyWazuhRules(edited, pack: generation.pack, project: generation.project, schema: schema, schemaPath: "rules.rng",
+                                        outputRoot: "output/", loadOrder: wazuhLoadOrder(project: generation.project, pack: generation.pack,
+                                                                                        detections: generation.wazuhDetections))
+        #expect(findings.contains { $0.id == "wazuh-load-order" && $0.message.contains("rule \(counted) is defined further down this file") }, "\(findings)")
     }
 
     @Test func templateSyntaxErrorsAreLocated() throws {

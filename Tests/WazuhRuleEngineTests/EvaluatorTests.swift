@@ -250,3 +250,45 @@ struct CDBListTests {
         #expect(list.value(forAddress: "fe80::1") == nil)
     }
 }
+
+@Suite("analysisd's event memory and file order")
+struct EventMemoryTests {
+    static let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+    static let rules = """
+        <group name="m,">
+          <rule id="100200" level="3"><decoded_as>json</decoded_as><field name="kind">base</field><description>base</description></rule>
+          <rule id="100201" level="3"><decoded_as>json</decoded_as><field name="kind">other</field><description>other</description></rule>
+          <rule id="100202" level="10" frequency="2" timeframe="3600"><if_matched_sid>100200</if_matched_sid><description>two bases</description></rule>
+        </group>
+        """
+
+    /// Wazuh keeps the newest `memory_size` alerts (at least 2048); a correlation cannot count
+    /// an event the memory has dropped, however recent.
+    @Test("a correlation does not see an event the memory has forgotten")
+    func forgotten() throws {
+        let set = try RuleSet(files: [("m.xml", Data(Self.rules.utf8))])
+        let base = DecodedEvent(json: Data(#"{"kind":"base"}"#.utf8)), other = DecodedEvent(json: Data(#"{"kind":"other"}"#.utf8))
+        for (fillers, fires) in [(2047, true), (2048, false)] {
+            var evaluator = Evaluator(ruleSet: set, memorySize: 2048)
+            #expect(evaluator.evaluate(base, at: Self.t0)?.ruleID == 100200)
+            for _ in 0..<fillers { _ = evaluator.evaluate(other, at: Self.t0) }
+            // Matching happens before the event is remembered; the 2049th remembered event (the
+            // 2048th filler) pushes out the ten oldest, the first base among them.
+            #expect((evaluator.evaluate(base, at: Self.t0)?.ruleID == 100202) == fires, "after \(fillers) other alerts")
+        }
+    }
+
+    @Test("rule files load sorted by file name, whatever their folder")
+    func fileOrder() throws {
+        let parent = ("ruleset/rules/0500-parent.xml", Data(#"<group name="p,"><rule id="100300" level="3"><decoded_as>json</decoded_as><description>p</description></rule></group>"#.utf8))
+        let early = ("etc/rules/0100-child.xml", Data(#"<group name="c,"><rule id="100301" level="5"><if_sid>100300</if_sid><description>c</description></rule></group>"#.utf8))
+        let late = ("etc/rules/0900-child.xml", early.1)
+        let dropped = try RuleSet(files: [parent, early])
+        #expect(dropped.rule(id: 100301) == nil)
+        #expect(dropped.warnings.map { String($0.message.prefix(6)) } == ["(7617)", "(7619)"])
+        let loaded = try RuleSet(files: [late, parent])
+        #expect(loaded.rule(id: 100301) != nil)
+        #expect(loaded.warnings.isEmpty)
+        #expect(RuleSet.loadOrder(["b/x", "a/y", "c/x"], path: { $0 }) == ["b/x", "c/x", "a/y"])
+    }
+}

@@ -2,7 +2,7 @@ import Foundation
 
 /// The plan of a deployment as text: one line per file.
 public enum DeployPlanReport {
-    /// `rules etc/rules/0100-o365kit_mappings.xml  144830 bytes  sha256 ab12…  changed (manager: 140000 bytes, sha256 cd34…; +3 rules, -1 rule)`.
+    /// `rules etc/rules/9100-o365kit_mappings.xml  144830 bytes  sha256 ab12…  changed (manager: 140000 bytes, sha256 cd34…; +3 rules, -1 rule)`.
     public static func text(_ plan: [DeployPlanItem]) -> String {
         var out = ""
         for item in plan {

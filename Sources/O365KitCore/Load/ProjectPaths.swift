@@ -22,6 +22,9 @@ public struct ProjectPaths: Sendable {
     public var attackReadme: URL { mappings.appendingPathComponent("attack/README.md") }
     /// Detection definitions (Sigma), one rule per file; optional.
     public var detections: URL { mappings.appendingPathComponent("detections") }
+    /// Each detection's proof records, `samples/<key>/{positive,negative}.jsonl`: the build
+    /// turns the positive ones into the Wazuh package's test cases.
+    public var detectionSamples: URL { detections.appendingPathComponent("samples") }
     /// Placeholder values for the detections' `|expand` modifiers.
     public var environment: URL { environmentOverride ?? mappings.appendingPathComponent("environment.yaml") }
     public var nativeWazuhRules: URL { mappings.appendingPathComponent("wazuh-native/0755-office365_rules.xml") }

@@ -2,9 +2,14 @@ import Foundation
 
 /// Output paths of the Wazuh pack, below the output folder.
 public enum WazuhPackPaths {
-    /// Wazuh loads files of a rule folder in strcmp order; the number leaves room for the
-    /// detection rules, which refine these, to load after them.
-    public static let rules = "wazuh/rules/0100-o365kit_mappings.xml"
+    /// analysisd sorts the rule files of all rule folders together by file name (strcmp), and
+    /// a rule whose parent loads later is dropped. 9100 sorts after every stock file (0010 to
+    /// 0999, 0755 holds the office365 rules these hang under) and before `local_rules.xml`,
+    /// where a site refines our rules; the detection rules (9200) refine these.
+    public static let rules = "wazuh/rules/9100-o365kit_mappings.xml"
+    /// Names the pack's rule files had before; deploy removes them from a manager, where they
+    /// would load before the stock rules and only add warnings.
+    public static let retiredRuleFiles = ["0100-o365kit_mappings.xml", "0200-o365kit_detections.xml"]
     public static let ruleMap = "wazuh/o365kit-rule-map.csv"
     public static let logonErrorList = "wazuh/lists/o365kit-logon-errors"
     public static let template = "wazuh/rules.xml.mustache"

@@ -1,9 +1,10 @@
 import Foundation
 import WazuhRuleEngine
 
-/// The rules `o365kit test` evaluates: Wazuh's native office365 rules first, then every
-/// `*.xml` of the generated rules folder in file-name order (analysisd's order within a
-/// rule_dir), with the CDB lists of the sibling `lists/` folder registered as
+/// The rules `o365kit test` evaluates: Wazuh's native office365 rules and every `*.xml` of
+/// the generated rules folder, loaded as analysisd loads them (all files sorted together by
+/// file name, so a pack file named to sort before `0755-office365_rules.xml` loses its rules
+/// here as on a manager), with the CDB lists of the sibling `lists/` folder registered as
 /// `etc/lists/<name>`, the path generated rules use.
 public struct RulePack: Sendable {
     public var ruleSet: RuleSet

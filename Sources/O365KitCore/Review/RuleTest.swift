@@ -80,6 +80,39 @@ public struct RuleTest: Sendable {
             }
         }
 
+        return check(outcomes, expectations: expectations, diagnostics: diagnostics)
+    }
+
+    /// Runs `events` through a real Wazuh engine (a manager's logtest) in one session, in
+    /// CreationTime order, and checks `expectations` as `run` does. The manager stamps events
+    /// with the time they arrive, so a correlation over a timeframe sees the whole file as
+    /// arriving at once. Loader warnings of the session become warnings.
+    public static func run(_ events: [TestEvent], logtest: any LogtestClient, expectations: [TestExpectation], diagnostics: DiagnosticCollector) async throws -> RuleTest {
+        let order = events.indices.sorted { (events[$0].seconds, events[$0].line) < (events[$1].seconds, events[$1].line) }
+        var decoded: [(TestEvent, DecodedEvent)] = []
+        for index in order {
+            let event = events[index], parsed = event.event
+            guard parsed.field("integration") != nil else {
+                diagnostics.emit(.error("bad-event", "invalid JSON: \(TestEventReader.jsonError(event.raw))", at: SourceLocation(path: event.path, line: event.line)))
+                continue
+            }
+            decoded.append((event, parsed))
+        }
+        let responses = try await logtest.replay(decoded.map { String(decoding: $0.0.wrapped, as: UTF8.self) })
+        for message in responses.first?.loaderProblems ?? [] where !message.contains("Mitre Technique ID") {
+            diagnostics.emit(.warning("logtest", message, at: SourceLocation(path: logtest.endpoint)))
+        }
+        let outcomes = zip(decoded, responses).map { item, response in
+            Outcome(line: item.0.line, recordID: item.1.field("office365.Id"), creationTime: item.0.creationTime,
+                    operation: item.1.field("office365.Operation"),
+                    alert: response.rule.map { Alert(ruleID: $0.id, level: $0.level, description: $0.description, groups: [], mitreIDs: $0.mitre,
+                                                     chain: [$0.id], generatesAlert: response.alert) })
+        }
+        return check(outcomes, expectations: expectations, diagnostics: diagnostics)
+    }
+
+    /// Checks `expectations` against outcomes; an expectation selecting no record is an error.
+    static func check(_ outcomes: [Outcome], expectations: [TestExpectation], diagnostics: DiagnosticCollector) -> RuleTest {
         var byLine: [Int: Int] = [:]
         var byID: [String: [Int]] = [:]
         if !expectations.isEmpty {

@@ -3,10 +3,11 @@
 ///
 /// libxml2's streaming reader parses the file (inside a synthetic root) and validates it
 /// against the RELAX NG schema of the subset we emit; the lints, run rule by rule as the
-/// reader goes, cover what a schema cannot say. `alsoDefined` are rules of files loaded
-/// before this one (the detection rules hang under the mapping rules).
+/// reader goes, cover what a schema cannot say. `loadOrder` holds every rule file of the
+/// manager that this one may hang under, this one included: a parent must be defined by a
+/// file that analysisd loads earlier, or earlier in this file.
 func verifyWazuhRules(_ file: RenderedFile, pack: WazuhPack, project: ValidatedProject, schema: String, schemaPath: String, outputRoot: String,
-                      alsoDefined: Set<Int> = [], origins extraOrigins: [Int: WazuhRule.Origin] = [:]) -> [Diagnostic] {
+                      loadOrder: WazuhLoadOrder, origins extraOrigins: [Int: WazuhRule.Origin] = [:]) -> [Diagnostic] {
     let path = outputRoot + file.path
     var out: [Diagnostic] = []
     let origins = Dictionary(pack.rules.map { ($0.id, $0.origin) }, uniquingKeysWith: { a, _ in a }).merging(extraOrigins) { a, _ in a }
@@ -19,7 +20,19 @@ func verifyWazuhRules(_ file: RenderedFile, pack: WazuhPack, project: ValidatedP
     out += forbiddenMarkup(in: file.contents).map { line, message in .error("wazuh-xml", message, at: at(line)) }
 
     let lockedIDs = Set(project.lock.rules.values.map(\.id))
-    var defined: Set<Int> = (project.settings.profile == .native ? project.native.ids : []).union(alsoDefined)
+    var defined = loadOrder.defined(before: file.path)
+    let fileName = WazuhLoadOrder.name(file.path)
+    /// Why `parent` is not there when analysisd reaches rule `id`.
+    func missing(_ element: String, _ parent: Int, of id: Int, at line: SourceLocation) -> Diagnostic {
+        if let later = loadOrder.file(defining: parent), parent != id {
+            let laterName = WazuhLoadOrder.name(later.path)
+            let reason = laterName == fileName
+                ? "rule \(parent) is defined further down this file"
+                : "rule \(parent) is defined in \(laterName), which analysisd loads after \(fileName): the rule files of every folder load sorted by file name (src/config/rules-config.c)"
+            return .error("wazuh-load-order", "\(element) \(parent): \(reason); Wazuh would drop rule \(id)", at: line, notes: notes(id))
+        }
+        return .error("wazuh-parent", "\(element) \(parent) is not a native rule or a rule defined earlier; Wazuh would drop rule \(id)", at: line, notes: notes(id))
+    }
     let nativeRoot = project.settings.profile == .native ? project.native.rootID : nil
     out += streamRuleFile(file.contents, path: path, relaxNG: schema, schemaPath: schemaPath) { event in
         switch event {
@@ -61,7 +74,7 @@ func verifyWazuhRules(_ file: RenderedFile, pack: WazuhPack, project: ValidatedP
                 }
                 for parent in parts.compactMap({ Int($0) }) {
                     if !defined.contains(parent) || parent == id {
-                        out.append(.error("wazuh-parent", "if_sid \(parent) is not a native rule or a rule defined earlier in the file; Wazuh would skip rule \(id)", at: line, notes: notes(id)))
+                        out.append(missing("if_sid", parent, of: id, at: line))
                     }
                     if parent == nativeRoot && level < minimumLevelUnderNativeRoot {
                         out.append(.error("wazuh-never-fires", "rule \(id) is a level-\(level) child of \(parent): analysisd tries 91532 (level 3) first, so it would never fire; use level 4 or more", at: here, notes: notes(id)))
@@ -69,7 +82,7 @@ func verifyWazuhRules(_ file: RenderedFile, pack: WazuhPack, project: ValidatedP
                 }
             case "if_matched_sid":
                 if let counted = Int(element.text), !defined.contains(counted) || counted == id {
-                    out.append(.error("wazuh-parent", "if_matched_sid \(counted) is not a native rule or a rule defined earlier; Wazuh would skip rule \(id)", at: line, notes: notes(id)))
+                    out.append(missing("if_matched_sid", counted, of: id, at: line))
                 }
             case "description" where element.text.utf8.count >= 1024:
                 out.append(.error("wazuh-description", "description is \(element.text.utf8.count) bytes; Wazuh falls back to the raw template at 1024", at: line, notes: notes(id)))

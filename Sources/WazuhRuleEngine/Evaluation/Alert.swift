@@ -15,4 +15,15 @@ public struct Alert: Hashable, Sendable {
     /// False when analysisd would not write an alert although this rule matched:
     /// a level-0 rule, or a repeat within the rule's `ignore` window.
     public let generatesAlert: Bool
+
+    /// An alert as another engine reported it (a real manager's logtest).
+    public init(ruleID: Int, level: Int, description: String, groups: [String], mitreIDs: [String], chain: [Int], generatesAlert: Bool) {
+        self.ruleID = ruleID
+        self.level = level
+        self.description = description
+        self.groups = groups
+        self.mitreIDs = mitreIDs
+        self.chain = chain
+        self.generatesAlert = generatesAlert
+    }
 }

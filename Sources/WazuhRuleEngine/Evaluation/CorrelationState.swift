@@ -4,6 +4,8 @@ final class CorrelationEntry: @unchecked Sendable {
     /// Values of the correlation slots (nil when the field is missing).
     let values: [String?]
     var matched = 0
+    /// Its place in the event memory (`EventMemory`), once remembered.
+    var sequence = Int.max
 
     init(time: Int64, values: [String?]) {
         self.time = time
@@ -31,8 +33,50 @@ struct EntryQueue: Sendable {
     }
 }
 
+/// analysisd's event memory (`EventList`, `eventinfo_list.c`): every event that ends at a rule
+/// of level > 0 (and is not ignored) is remembered, at most `memory_size` of them (8192 by
+/// default, `<global><memory_size>`). When one more arrives, at least the 10 oldest go, and
+/// then every one older than `_max_freq` seconds; a forgotten event also leaves every
+/// `if_matched_sid` list, so correlations only ever see the newest ~8,000 alerts.
+struct EventMemory: Sendable {
+    static let defaultSize = 8192
+    let size: Int
+    let maxFrequency: Int64
+    /// Times of the remembered events, oldest first from `head`.
+    private var times: [Int64] = []
+    private var head = 0
+    /// Sequence number of the next remembered event; those below `forgottenBefore` are gone.
+    private(set) var next = 0
+    private(set) var forgottenBefore = 0
+
+    init(size: Int, maxFrequency: Int64) {
+        // analysisd raises a smaller memory_size to 2048.
+        self.size = max(size, 2048)
+        self.maxFrequency = maxFrequency
+    }
+
+    /// Remembers the current event (after its rules were matched, as `OS_AddEvent` runs last).
+    mutating func remember(_ entry: CorrelationEntry?, now: Int64) {
+        entry?.sequence = next
+        next += 1
+        times.append(now)
+        guard next - forgottenBefore > size else { return }
+        var dropped = 0
+        while forgottenBefore < next - 1, dropped < 10 || now - times[head] > maxFrequency {
+            forgottenBefore += 1
+            head += 1
+            dropped += 1
+        }
+        if head > 4096 {
+            times.removeFirst(head)
+            head = 0
+        }
+    }
+}
+
 /// Per-evaluator memory of earlier events (`Search_LastSids` lists) and `ignore` times.
 struct CorrelationState: Sendable {
+    var memory: EventMemory
     /// Per rule: events whose final rule it was (only for rules something correlates on).
     var history: [EntryQueue]
     /// Per searching rule with `same_field`: the same history split by the same-field values.
@@ -40,7 +84,8 @@ struct CorrelationState: Sendable {
     var timeIgnored: [Int64?]
     private var recordsSinceSweep = 0
 
-    init(_ program: EvaluationProgram) {
+    init(_ program: EvaluationProgram, memorySize: Int = EventMemory.defaultSize) {
+        memory = EventMemory(size: memorySize, maxFrequency: program.maxFrequency)
         history = Array(repeating: EntryQueue(), count: program.rules.count)
         buckets = Array(repeating: [:], count: program.rules.count)
         timeIgnored = Array(repeating: nil, count: program.rules.count)
@@ -61,6 +106,7 @@ struct CorrelationState: Sendable {
     /// never counts as shared); stop at one already counted for an alert of this level or
     /// higher; fire on the qualifying event that completes `frequency` (counting the current
     /// one). Firing marks the current event and the newest counted one, as analysisd does.
+    /// Events the memory has forgotten are not there any more.
     ///
     /// Events that differ in a `same_field` are skipped without effect, so they are looked up
     /// in a per-value bucket instead of being walked over; the outcome is the same. All events
@@ -79,6 +125,8 @@ struct CorrelationState: Sendable {
         while i >= entries.head {
             let entry = entries.items[i]
             i -= 1
+            // Older entries are forgotten too: the memory drops the oldest first.
+            if entry.sequence < memory.forgottenBefore { return false }
             if walk.now - entry.time > rule.timeframe { return false }
             var shared = false
             for slot in rule.differentSlots {

@@ -26,6 +26,9 @@ final class EvaluationProgram: Sendable {
     let fieldsOnly: [Bool]
     let noalert: [Bool]
     let dispatch: SiblingDispatch
+    /// analysisd's `_max_freq` of the event memory: the largest stored `frequency` (the
+    /// attribute minus 2) of all rules, in seconds when eviction compares event times to it.
+    let maxFrequency: Int64
 
     init(_ ruleSet: RuleSet) {
         var slots = FieldSlots()
@@ -106,5 +109,6 @@ final class EvaluationProgram: Sendable {
         self.keepsHistory = keeps
         self.historyHorizon = horizon
         self.sameFieldSearchers = searchers
+        self.maxFrequency = Int64(max(0, rules.map { $0.frequencySkip }.max() ?? 0))
     }
 }

@@ -15,10 +15,11 @@ public struct Evaluator: Sendable {
     private let program: EvaluationProgram
     private var state: CorrelationState
 
-    /// Prepares `ruleSet` for evaluation.
-    public init(ruleSet: RuleSet) {
+    /// Prepares `ruleSet` for evaluation. `memorySize` is the manager's `<global><memory_size>`:
+    /// how many earlier alerts correlation rules can see.
+    public init(ruleSet: RuleSet, memorySize: Int = 8192) {
         program = EvaluationProgram(ruleSet)
-        state = CorrelationState(program)
+        state = CorrelationState(program, memorySize: memorySize)
     }
 
     /// Evaluates one event received at `time` and returns the rule it ends at, or nil
@@ -45,8 +46,10 @@ public struct Evaluator: Sendable {
                 state.timeIgnored[ruleIndex] = now
             }
         }
-        if program.keepsHistory[ruleIndex] {
-            state.record(walk.currentEntry(), in: ruleIndex, program: program, now: now)
+        let remembered = program.keepsHistory[ruleIndex] ? walk.currentEntry() : nil
+        state.memory.remember(remembered, now: now)
+        if let remembered {
+            state.record(remembered, in: ruleIndex, program: program, now: now)
         }
         return alert(true)
     }

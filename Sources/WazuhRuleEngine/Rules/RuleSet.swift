@@ -2,7 +2,10 @@ import Foundation
 
 /// A loaded ruleset with analysisd's tree semantics.
 ///
-/// Files are loaded in order (the native office365 file first, then generated ones). As in
+/// Files load in analysisd's order, whatever order they are given in: the rule files of
+/// every rule directory are sorted together by file name alone (`src/config/rules-config.c`
+/// sorts `Config->includes` with `qsort` and a `strcmp` of the part after the last `/`), so
+/// `etc/rules/0100-x.xml` loads before `ruleset/rules/0755-office365_rules.xml`. Then, as in
 /// `rules_list.c`:
 /// - a rule with `if_sid`/`if_group`/`if_level` becomes a child of every matching rule that
 ///   is already loaded (a parent must come first, even within one file); others are roots;
@@ -28,23 +31,23 @@ public struct RuleSet: Sendable {
     private(set) var roots: [Int] = []
     private var indexByID: [Int: Int] = [:]
 
-    /// Loads rule files in order, with CDB lists keyed by the path rules use in `<list>`.
+    /// Loads rule files in analysisd's order, with CDB lists keyed by the path rules use in `<list>`.
     /// - Throws: `RuleLoadError` with the fatal problems of every file.
     public init(files: [(path: String, data: Data)], lists: [String: Data] = [:]) throws(RuleLoadError) {
         var parsed: [RuleFile] = []
         var errors: [RuleDiagnostic] = []
-        for file in files {
+        for file in RuleSet.loadOrder(files, path: \.path) {
             do { parsed.append(try RuleFile(data: file.data, path: file.path)) } catch { errors += error.errors }
         }
         if !errors.isEmpty { throw RuleLoadError(errors: errors) }
         self.init(ruleFiles: parsed, lists: lists.mapValues { CDBList(data: $0) })
     }
 
-    /// Builds the tree from already parsed files, in order.
+    /// Builds the tree from already parsed files, in analysisd's order.
     public init(ruleFiles: [RuleFile], lists: [String: CDBList] = [:]) {
         self.lists = lists
         var builder = Builder(lists: lists)
-        for file in ruleFiles {
+        for file in RuleSet.loadOrder(ruleFiles, path: \.path) {
             builder.warnings += file.warnings
             for rule in file.rules { builder.add(rule) }
         }
@@ -53,6 +56,20 @@ public struct RuleSet: Sendable {
         nodes = builder.nodes
         roots = builder.roots
         indexByID = builder.indexByID
+    }
+
+    /// `items` in the order analysisd loads their files: by the bytes of the file name (the
+    /// part after the last `/`), directories ignored. analysisd's `qsort` is not stable; files
+    /// of equal names keep the order given here, which a real manager does not promise.
+    public static func loadOrder<T>(_ items: [T], path: (T) -> String) -> [T] {
+        func name(_ item: T) -> Substring.UTF8View {
+            let full = path(item)
+            return (full.lastIndex(of: "/").map { full[full.index(after: $0)...] } ?? full[...]).utf8
+        }
+        return items.enumerated().sorted { a, b in
+            let x = name(a.element), y = name(b.element)
+            return x.elementsEqual(y) ? a.offset < b.offset : x.lexicographicallyPrecedes(y)
+        }.map(\.element)
     }
 
     /// The loaded rule with `id`, if any.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import O365KitCore
 
-struct TestCommand: ParsableCommand {
+struct TestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
         abstract: "Run audit records through the native and generated Wazuh rules and check expectations.",
@@ -12,6 +12,13 @@ struct TestCommand: ParsableCommand {
             order through Wazuh's native office365 rules and the generated rule files, with
             analysisd's semantics (WazuhRuleEngine). Each record's rule is printed on stdout,
             findings and the summary on stderr.
+
+            With --logtest-socket (a local manager, as root or the wazuh group) or --manager (its
+            server API, PUT /logtest), the records go instead through that manager's own engine,
+            in one logtest session, with the same output and --expect semantics: prove a pack on
+            your manager before deploying it. The manager uses the rules installed on it, and
+            stamps each record with the time it arrives (not CreationTime); its loader warnings
+            are reported. --rules-dir then only tells the pack's rule ids from native ones.
 
             Expectations (--expect) are JSON lines: {"line": 3, "rule": 103004},
             {"id": "<record Id>", "rule": 103004, "level": 6}, {"line": 4, "rule": null},
@@ -25,6 +32,8 @@ struct TestCommand: ParsableCommand {
               o365kit test --events samples.jsonl --expect samples.expect.jsonl
               o365kit test --events samples.jsonl --format json > results.json
               o365kit test --events samples.jsonl --expect samples.expect.jsonl --output output/wazuh/tests
+              sudo o365kit test --events samples.jsonl --expect samples.expect.jsonl --logtest-socket /var/ossec/queue/sockets/logtest
+              WAZUH_API_PASSWORD=… o365kit test --events samples.jsonl --manager https://manager:55000 --user wazuh-wui --ca-file root-ca.pem
             """
     )
 
@@ -49,7 +58,29 @@ struct TestCommand: ParsableCommand {
     @Option(help: "Folder of the canonical tables (its wazuh-native/ holds Wazuh's office365 rules).")
     var mappings: String = "mappings"
 
-    func run() throws {
+    @Option(help: "A local manager's logtest socket (e.g. /var/ossec/queue/sockets/logtest): use its engine.")
+    var logtestSocket: String?
+
+    @Option(help: "A manager's API address (e.g. https://manager:55000): use its engine through PUT /logtest.")
+    var manager: String?
+
+    @Option(help: "API user, with --manager.")
+    var user: String = "wazuh-wui"
+
+    @Option(help: "File holding the API password (first line), with --manager. Default: $WAZUH_API_PASSWORD.")
+    var passwordFile: String?
+
+    @Option(help: "PEM file of the CA that signed the manager's certificate, with --manager.")
+    var caFile: String?
+
+    @Flag(help: "Do not verify the manager's TLS certificate, with --manager (prints a warning).")
+    var insecure = false
+
+    func validate() throws {
+        if logtestSocket != nil && manager != nil { throw ValidationError("give --logtest-socket or --manager, not both") }
+    }
+
+    func run() async throws {
         let diagnostics = DiagnosticCollector()
         let rulesURL = URL(fileURLWithPath: rulesDir)
         let listsURL = listsDir.map { URL(fileURLWithPath: $0) } ?? rulesURL.deletingLastPathComponent().appendingPathComponent("lists")
@@ -72,7 +103,19 @@ struct TestCommand: ParsableCommand {
             printError(DiagnosticFormatter.text(diagnostics.sorted))
             throw ExitCode.failure
         }
-        let result = RuleTest.run(records, pack: pack, expectations: expectations, diagnostics: diagnostics)
+        let result: RuleTest
+        if let engine = try logtestClient() {
+            do {
+                result = try await RuleTest.run(records, logtest: engine.client, expectations: expectations, diagnostics: diagnostics)
+            } catch {
+                try? await engine.shutdown()
+                printError("error: \(error)\n")
+                throw ExitCode.failure
+            }
+            try? await engine.shutdown()
+        } else {
+            result = RuleTest.run(records, pack: pack, expectations: expectations, diagnostics: diagnostics)
+        }
         for mismatch in result.mismatches { diagnostics.emit(mismatch.diagnostic(eventsPath: eventsPath)) }
 
         if let output {
@@ -93,5 +136,25 @@ struct TestCommand: ParsableCommand {
             printError(RuleTestReport.summaryLine(result.summary(pack: pack)))
         }
         if diagnostics.hasErrors { throw ExitCode.failure }
+    }
+
+    /// The real engine asked for, if any, and how to release it.
+    private func logtestClient() throws -> (client: any LogtestClient, shutdown: () async throws -> Void)? {
+        if let logtestSocket { return (LogtestSocket(path: logtestSocket), {}) }
+        guard let manager else { return nil }
+        let endpoint: DeployEndpoint
+        let password: String
+        do {
+            endpoint = try DeployEndpoint(manager)
+            password = try DeployEndpoint.password(file: passwordFile, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            printError("error: \(error)\n")
+            throw ExitCode(64)
+        }
+        for warning in endpoint.warnings { printError("warning: \(warning)\n") }
+        if insecure { printError("warning: --insecure: the manager's TLS certificate is not verified; anyone on the path can read the credentials\n") }
+        let transport = try AsyncHTTPTransport(baseURL: endpoint.baseURL, caFile: caFile, insecure: insecure)
+        let client = WazuhAPIClient(transport: transport, user: user, password: password)
+        return (LogtestAPI(client: client, endpoint: manager), { try await transport.shutdown() })
     }
 }

@@ -2,12 +2,12 @@ import Foundation
 @testable import O365KitCore
 
 /// The positive and negative sample records of one detection,
-/// `Tests/Fixtures/detections/<key>/{positive,negative}.jsonl`.
+/// `mappings/detections/samples/<key>/{positive,negative}.jsonl`.
 struct DetectionSamples {
     var positive: [AuditRecord]
     var negative: [AuditRecord]
 
-    static let folder = repositoryRoot.appendingPathComponent("Tests/Fixtures/detections")
+    static let folder = repositoryRoot.appendingPathComponent("mappings/detections/samples")
 
     init(_ key: String) throws {
         let dir = Self.folder.appendingPathComponent(key)

@@ -1,7 +1,7 @@
 /// Output paths of the detection rules.
 public enum WazuhDetectionPaths {
-    /// Loads after `0100-o365kit_mappings.xml`, whose rules it refines.
-    public static let rules = "wazuh/rules/0200-o365kit_detections.xml"
+    /// Loads after `9100-o365kit_mappings.xml`, whose rules it refines (see `WazuhPackPaths.rules`).
+    public static let rules = "wazuh/rules/9200-o365kit_detections.xml"
     /// `etc/lists/NAME` → `wazuh/lists/NAME` in the output.
     public static func list(_ path: String) -> String { "wazuh/lists/" + path.dropFirst("etc/lists/".count) }
 }

@@ -13,7 +13,7 @@ public struct WazuhDetectionRule: Sendable {
     var origin: WazuhRule.Origin
 }
 
-/// The detection rules of one build (`0200-o365kit_detections.xml`) and the CDB lists they read.
+/// The detection rules of one build (`9200-o365kit_detections.xml`) and the CDB lists they read.
 public struct WazuhDetectionPack: Sendable {
     /// Parents first.
     public var rules: [WazuhDetectionRule]

@@ -5,6 +5,8 @@ import WazuhRuleEngine
 public enum WazuhPackageFiles {
     /// Wazuh's ruleset test format (`ruleset/testing/tests/*.ini`, run by `runtests.py`).
     public static let tests = "wazuh/tests/o365kit.ini"
+    /// Correlation cases, several events in one session (`WazuhSequenceCase`).
+    public static let sequences = "wazuh/tests/o365kit-sequences.jsonl"
     public static let install = "wazuh/INSTALL"
     public static let installTemplate = "wazuh/INSTALL.mustache"
     /// Where a manager keeps CDB lists; a rule's `<list>` must name exactly this path.
@@ -12,7 +14,11 @@ public enum WazuhPackageFiles {
 }
 
 /// One test case per generated rule: a record that fires it, in Wazuh's `.ini` format, so a
-/// site can replay the pack on its own manager with Wazuh's test runner.
+/// site can replay the pack on its own manager with Wazuh's test runner; correlations, which
+/// need several events in one session, in `o365kit-sequences.jsonl`.
+///
+/// Mapping rules get a record built from their row; detection rules the first positive sample
+/// of their detection that ends at them (`detectionTestCases`).
 ///
 /// Records carry the row's Workload and a typical RecordType of it. When the native rule of
 /// that RecordType is louder than the generated rule (the pack leaves such events to Wazuh,
@@ -29,10 +35,11 @@ public enum WazuhPackageFiles {
 /// the detection rule. Only direct parents of detection rules can be refined, so just their
 /// records are replayed, through the native rules, those mapping rules with their ancestors,
 /// and the detection rules, and the case expects what the engine reports.
-func renderWazuhRulesetTests(_ pack: WazuhPack, detections: [RenderedFile], project: ValidatedProject, templates: TemplateSet, diagnostics: DiagnosticCollector) -> RenderedFile? {
+func renderWazuhRulesetTests(_ pack: WazuhPack, detectionPack: WazuhDetectionPack, detectionSet: DetectionSet, detections: [RenderedFile], samples: URL,
+                             project: ValidatedProject, templates: TemplateSet, diagnostics: DiagnosticCollector) -> (files: [RenderedFile], sequences: [WazuhSequenceCase]) {
     guard pack.profile == .native else {
         diagnostics.emit(Diagnostic(.note, "wazuh-tests", "no \(WazuhPackageFiles.tests) for the legacy-integration profile: its root rule needs location office_365, which Wazuh's ruleset test runner cannot set", at: project.settings.location))
-        return nil
+        return ([], [])
     }
     let operations = Dictionary(project.operations.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
     let errors = Dictionary(project.logonErrors.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
@@ -66,20 +73,33 @@ func renderWazuhRulesetTests(_ pack: WazuhPack, detections: [RenderedFile], proj
         }
         cases.append((rule, Data(("{" + members.joined(separator: ",") + "}").utf8), comment))
     }
-    let refined = refiningAlerts(cases.map { ($0.rule.id, $0.record) }, pack: pack, detections: detections, project: project, templates: templates)
-    let sections = cases.map { testCase -> String in
+    let model = detectionModel(pack: pack, detections: detections, project: project, templates: templates)
+    let refined = refiningAlerts(cases.map { ($0.rule.id, $0.record) }, model: model)
+    var singles = cases.map { testCase -> WazuhSingleCase in
         var expected = (id: testCase.rule.id, level: testCase.rule.level)
         var comment = testCase.comment
         if let alert = refined[testCase.rule.id], alert.ruleID != testCase.rule.id {
             expected = (alert.ruleID, alert.level)
             comment += "; the manager reports detection rule \(alert.ruleID), which refines rule \(testCase.rule.id)"
         }
-        return """
-            [o365kit rule \(testCase.rule.id)]
-            # \(comment.replacingOccurrences(of: "\n", with: " "))
-            log 1 pass = \(String(decoding: DecodedEvent.wrapping(record: testCase.record), as: UTF8.self))
-            rule = \(expected.id)
-            alert = \(expected.level)
+        return WazuhSingleCase(name: "o365kit rule \(testCase.rule.id)", rule: expected.id, level: expected.level,
+                               event: DecodedEvent.wrapping(record: testCase.record), comment: comment)
+    }
+    // A mapping rule whose own record a detection rule claims still needs a case that ends
+    // at it: a detection sample that the detection does not claim, where there is one.
+    if let model {
+        let claimed = cases.map(\.rule).filter { rule in refined[rule.id].map { $0.ruleID != rule.id } ?? false }
+        singles += unclaimedCases(for: claimed, model: model.ruleSet, samples: samples, diagnostics: diagnostics)
+    }
+    let detectionCases = detectionTestCases(detectionPack, detections: detectionSet, model: model?.ruleSet, samples: samples, diagnostics: diagnostics)
+    singles += detectionCases.single
+    let sections = singles.map { testCase -> String in
+        """
+            [\(testCase.name)]
+            # \(testCase.comment.replacingOccurrences(of: "\n", with: " "))
+            log 1 pass = \(String(decoding: testCase.event, as: UTF8.self))
+            rule = \(testCase.rule)
+            alert = \(testCase.level)
             decoder = json
 
             """
@@ -92,15 +112,27 @@ func renderWazuhRulesetTests(_ pack: WazuhPack, detections: [RenderedFile], proj
 
 
         """
-    return RenderedFile(path: WazuhPackageFiles.tests, contents: header + sections.joined(separator: "\n"))
+    var files = [RenderedFile(path: WazuhPackageFiles.tests, contents: header + sections.joined(separator: "\n"))]
+    if !detectionCases.sequences.isEmpty {
+        files.append(RenderedFile(path: WazuhPackageFiles.sequences, contents: WazuhSequenceCase.render(detectionCases.sequences)))
+    }
+    return (files, detectionCases.sequences)
 }
 
-/// What the engine reports for the records of mapping rules that detection rules hang under.
-private func refiningAlerts(_ records: [(id: Int, record: Data)], pack: WazuhPack, detections: [RenderedFile], project: ValidatedProject, templates: TemplateSet) -> [Int: Alert] {
-    guard let detectionRules = detections.first(where: { $0.path.hasSuffix(".xml") }) else { return [:] }
+/// The rules that decide where detection samples and refined mapping records end: the native
+/// rules, the mapping rules detection rules hang under (with their ancestors) and the detection
+/// rules, with their lists. Loading the whole mapping pack would cost large tables more than
+/// the rest of the build.
+private struct DetectionModel {
+    var ruleSet: RuleSet
+    /// Mapping rules that detection rules hang under.
+    var refined: Set<Int>
+}
+
+private func detectionModel(pack: WazuhPack, detections: [RenderedFile], project: ValidatedProject, templates: TemplateSet) -> DetectionModel? {
+    guard let detectionRules = detections.first(where: { $0.path.hasSuffix(".xml") }) else { return nil }
     let byID = Dictionary(pack.rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     let detectionParents = Set(WazuhRuleFileIDs.parents(in: detectionRules.contents)).filter { byID[$0] != nil }
-    guard !detectionParents.isEmpty else { return [:] }
     // The refined rules and their ancestors in the pack, in pack order (parents first).
     var needed = Set<Int>()
     var queue = Array(detectionParents)
@@ -110,17 +142,48 @@ private func refiningAlerts(_ records: [(id: Int, record: Data)], pack: WazuhPac
     }
     let subset = WazuhPack(rules: pack.rules.filter { needed.contains($0.id) }, profile: pack.profile)
     guard let subsetXML = renderWazuhPack(subset, project: project, templates: templates).first(where: { $0.path == WazuhPackPaths.rules }),
-          let native = try? Data(contentsOf: URL(fileURLWithPath: project.native.path)) else { return [:] }
+          let native = try? Data(contentsOf: URL(fileURLWithPath: project.native.path)) else { return nil }
     let lists = Dictionary(detections.filter { $0.path.hasPrefix("wazuh/lists/") }.map {
         (WazuhPackageFiles.listFolder + $0.path.dropFirst("wazuh/lists/".count), Data($0.contents.utf8))
     }, uniquingKeysWith: { a, _ in a })
-    guard let ruleSet = try? RuleSet(files: [("0755-office365_rules.xml", native), (WazuhPackPaths.rules, Data(subsetXML.contents.utf8)),
-                                            (detectionRules.path, Data(detectionRules.contents.utf8))], lists: lists) else { return [:] }
-    var evaluator = Evaluator(ruleSet: ruleSet)
+    guard let ruleSet = try? RuleSet(files: [(project.native.path, native), (WazuhPackPaths.rules, Data(subsetXML.contents.utf8)),
+                                            (detectionRules.path, Data(detectionRules.contents.utf8))], lists: lists) else { return nil }
+    return DetectionModel(ruleSet: ruleSet, refined: detectionParents)
+}
+
+/// For each of `rules`, the first detection sample (any detection, positive or negative) that
+/// ends at it in a fresh session; a warning for a rule no sample ends at.
+private func unclaimedCases(for rules: [WazuhRule], model: RuleSet, samples folder: URL, diagnostics: DiagnosticCollector) -> [WazuhSingleCase] {
+    guard !rules.isEmpty else { return [] }
+    let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted().flatMap { key in
+        ["positive", "negative"].map { (key: key, kind: $0, url: folder.appendingPathComponent(key).appendingPathComponent("\($0).jsonl")) }
+    }
+    var wanted = Dictionary(rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    var found: [WazuhSingleCase] = []
+    for file in files where !wanted.isEmpty {
+        for (index, record) in readSampleRecords(file.url).enumerated() where !wanted.isEmpty {
+            let event = DecodedEvent.wrapping(record: record)
+            var evaluator = Evaluator(ruleSet: model)
+            guard let alert = evaluator.evaluate(DecodedEvent(json: event), at: Date(timeIntervalSince1970: 0)),
+                  let rule = wanted.removeValue(forKey: alert.ruleID) else { continue }
+            found.append(WazuhSingleCase(name: "o365kit rule \(rule.id) unrefined", rule: rule.id, level: alert.level, event: event,
+                                         comment: "\(rule.origin.key), not claimed by a detection: sample \(index + 1) of samples/\(file.key)/\(file.kind).jsonl"))
+        }
+    }
+    for rule in rules where wanted[rule.id] != nil {
+        diagnostics.emit(Diagnostic(.note, "wazuh-tests", "rule \(rule.id) (\(rule.origin.key)) is never the final rule while the detection rules are installed: a detection rule claims every record of it that the samples hold; its test case ends at that detection rule, which hangs under it",
+                                    at: SourceLocation(path: displayPath(folder))))
+    }
+    return found.sorted { $0.rule < $1.rule }
+}
+
+/// What the engine reports for the records of mapping rules that detection rules hang under.
+private func refiningAlerts(_ records: [(id: Int, record: Data)], model: DetectionModel?) -> [Int: Alert] {
+    guard let model else { return [:] }
     var alerts: [Int: Alert] = [:]
-    for (id, record) in records where detectionParents.contains(id) {
+    for (id, record) in records where model.refined.contains(id) {
         // Each case is its own logtest session on a manager: no correlation state carries over.
-        evaluator = Evaluator(ruleSet: ruleSet)
+        var evaluator = Evaluator(ruleSet: model.ruleSet)
         if let alert = evaluator.evaluate(DecodedEvent(auditRecord: record), at: Date(timeIntervalSince1970: 0)) { alerts[id] = alert }
     }
     return alerts
