@@ -96,8 +96,11 @@ public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", diag
     else { return nil }
 
     clock.lap("resolve")
-    let pack = translateWazuhRules(project, ids: ids, diagnostics: diagnostics)
-    let wazuhDetections = translateWazuhDetections(wazuhPlan, pack: pack, project: project, detections: detections, ids: ids)
+    var pack = translateWazuhRules(project, ids: ids, diagnostics: diagnostics)
+    var wazuhDetections = translateWazuhDetections(wazuhPlan, pack: pack, project: project, detections: detections, ids: ids)
+    if let catalog = loadManagerAttackCatalog(project.settings, mappings: paths.mappings, diagnostics: diagnostics) {
+        adaptMitre(&pack, &wazuhDetections, to: catalog, settings: project.settings, diagnostics: diagnostics)
+    }
     clock.lap("translate")
 
     var templates = TemplateSet(folder: paths.templates)

@@ -198,3 +198,14 @@ public struct RealEngineError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
 }
+
+/// Runs blocking work (engine processes, their pipes, waiting for a daemon) on a Dispatch
+/// thread, so tests never hold a thread of Swift's cooperative pool: on 2 cores that pool has
+/// two, and the loopback servers of other tests need them.
+public func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try body() })
+        }
+    }
+}

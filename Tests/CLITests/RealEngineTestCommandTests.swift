@@ -7,11 +7,13 @@ import RealWazuhEngine
 /// built-in engine, and the same expectation semantics.
 @Suite(.enabled(if: RealWazuhEngine.isRequired, "the real Wazuh engine's sources (../shared/wazuh-engine) are not beside the repository"))
 struct RealEngineTestCommandTests {
-    @Test func aLocalManagersEngineGivesTheBuiltInOutcomes() throws {
+    /// Every blocking step (the daemon's start, the executables) runs off the cooperative pool.
+    @Test func aLocalManagersEngineGivesTheBuiltInOutcomes() async throws {
         let engine = try RealWazuhEngine.located()
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("o365kit-socket-\(UUID().uuidString)")
-        let home = try engine.makeHome(pack: repositoryRoot.appendingPathComponent("output/wazuh"), at: root.appendingPathComponent("home"))
-        let daemon = try engine.startAnalysisd(home)
+        let daemon = try await offThePool {
+            try engine.startAnalysisd(try engine.makeHome(pack: repositoryRoot.appendingPathComponent("output/wazuh"), at: root.appendingPathComponent("home")))
+        }
         defer {
             daemon.stop()
             try? FileManager.default.removeItem(at: root)
@@ -27,8 +29,8 @@ struct RealEngineTestCommandTests {
         let eventsFile = root.appendingPathComponent("events.jsonl")
         try Data(events.utf8).write(to: eventsFile)
 
-        let builtIn = try run("o365kit", ["test", "--events", eventsFile.path, "--format", "json"], in: repositoryRoot)
-        let real = try run("o365kit", ["test", "--events", eventsFile.path, "--format", "json", "--logtest-socket", daemon.logtestSocket], in: repositoryRoot)
+        let builtIn = try await offThePool { try run("o365kit", ["test", "--events", eventsFile.path, "--format", "json"], in: repositoryRoot) }
+        let real = try await offThePool { try run("o365kit", ["test", "--events", eventsFile.path, "--format", "json", "--logtest-socket", daemon.logtestSocket], in: repositoryRoot) }
         #expect(builtIn.status == 0, "\(builtIn.stderr)")
         #expect(real.status == 0, "\(real.stderr)")
         let ours = try outcomes(builtIn.stdout), theirs = try outcomes(real.stdout)
@@ -39,7 +41,7 @@ struct RealEngineTestCommandTests {
         // A wrong expectation fails the same way through the manager.
         let expect = root.appendingPathComponent("expect.jsonl")
         try Data(#"{"line": 1, "rule": 91545}"#.utf8).write(to: expect)
-        let failed = try run("o365kit", ["test", "--events", eventsFile.path, "--expect", expect.path, "--logtest-socket", daemon.logtestSocket], in: repositoryRoot)
+        let failed = try await offThePool { try run("o365kit", ["test", "--events", eventsFile.path, "--expect", expect.path, "--logtest-socket", daemon.logtestSocket], in: repositoryRoot) }
         #expect(failed.status == 1)
         #expect(failed.stderr.contains("expected rule 91545, got rule 103238"), "\(failed.stderr)")
     }

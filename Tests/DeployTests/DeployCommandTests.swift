@@ -1,4 +1,5 @@
 import Foundation
+import RealWazuhEngine
 import Testing
 
 /// `o365kit deploy wazuh` end to end: the built executable against the loopback fake.
@@ -9,7 +10,12 @@ import Testing
         var stderr: String
     }
 
-    static func o365kit(_ arguments: [String], in directory: URL, environment: [String: String]) throws -> Result {
+    /// Runs the executable off the cooperative pool: the loopback server it talks to needs it.
+    static func o365kit(_ arguments: [String], in directory: URL, environment: [String: String]) async throws -> Result {
+        try await offThePool { try o365kitBlocking(arguments, in: directory, environment: environment) }
+    }
+
+    static func o365kitBlocking(_ arguments: [String], in directory: URL, environment: [String: String]) throws -> Result {
         let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         var executable = binaries.appendingPathComponent("o365kit")
         if !FileManager.default.fileExists(atPath: executable.path) {
@@ -49,8 +55,8 @@ import Testing
         let fake = FakeWazuhManager()
         let results = try await fake.serve { port in
             let base = ["deploy", "wazuh", "--url", "http://127.0.0.1:\(port)", "--user", FakeWazuhManager.user]
-            let dry = try Self.o365kit(base + ["--password-file", "password", "--dry-run"], in: root, environment: [:])
-            let deploy = try Self.o365kit(base, in: root, environment: ["WAZUH_API_PASSWORD": FakeWazuhManager.password])
+            let dry = try await Self.o365kit(base + ["--password-file", "password", "--dry-run"], in: root, environment: [:])
+            let deploy = try await Self.o365kit(base, in: root, environment: ["WAZUH_API_PASSWORD": FakeWazuhManager.password])
             return [dry, deploy]
         }
         let (dry, deploy) = (results[0], results[1])
@@ -70,7 +76,7 @@ import Testing
             .write(to: root.appendingPathComponent("output/wazuh/rules/\(WazuhDeploymentTests.rules.name)"))
         await fake.configure { $0.validationFailsOn = "BROKEN" }
         let failed = try await fake.serve { port in
-            try Self.o365kit(["deploy", "wazuh", "--url", "http://127.0.0.1:\(port)", "--user", FakeWazuhManager.user, "--password-file", "password"],
+            try await Self.o365kit(["deploy", "wazuh", "--url", "http://127.0.0.1:\(port)", "--user", FakeWazuhManager.user, "--password-file", "password"],
                              in: root, environment: [:])
         }
         #expect(failed.status == 1, "\(failed.stderr)")
@@ -78,15 +84,15 @@ import Testing
         #expect(await fake.rules[WazuhDeploymentTests.rules.name] == WazuhDeploymentTests.rules.data)
     }
 
-    @Test func usageErrorsExit64() throws {
+    @Test func usageErrorsExit64() async throws {
         let root = try Self.workspace()
-        let noPassword = try Self.o365kit(["deploy", "wazuh", "--url", "https://manager:55000", "--user", "u"], in: root, environment: [:])
+        let noPassword = try await Self.o365kit(["deploy", "wazuh", "--url", "https://manager:55000", "--user", "u"], in: root, environment: [:])
         #expect(noPassword.status == 64)
         #expect(noPassword.stderr.contains("no password"))
-        let plainRemote = try Self.o365kit(["deploy", "wazuh", "--url", "http://manager:55000", "--user", "u"], in: root, environment: ["WAZUH_API_PASSWORD": "x"])
+        let plainRemote = try await Self.o365kit(["deploy", "wazuh", "--url", "http://manager:55000", "--user", "u"], in: root, environment: ["WAZUH_API_PASSWORD": "x"])
         #expect(plainRemote.status == 64)
         #expect(plainRemote.stderr.contains("only for loopback"))
-        let noPasswordFlag = try Self.o365kit(["deploy", "wazuh", "--url", "https://m", "--user", "u", "--password", "x"], in: root, environment: [:])
+        let noPasswordFlag = try await Self.o365kit(["deploy", "wazuh", "--url", "https://m", "--user", "u", "--password", "x"], in: root, environment: [:])
         #expect(noPasswordFlag.status == 64)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RealWazuhEngine
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -68,6 +69,31 @@ actor FakeWazuhManager {
                 return await self.authorized(request) { manager in manager.delete(kind, name) }
             }
         }
+        // Logtest is Wazuh's own engine (../shared/wazuh-engine) over the files uploaded here,
+        // run off the cooperative pool (it waits on processes).
+        router.put("/logtest") { request, _ in
+            var request = request
+            let body = Data(try await request.collectBody(upTo: 1 << 20).readableBytesView)
+            let state = await self.logtestState(request)
+            guard let (sessions, rules, lists) = state.engine else { return state.refusal!.response }
+            let reply = try await offThePool {
+                do {
+                    return FakeReply(status: .ok, raw: try sessions.process(body: body, rules: rules, lists: lists), contentType: "application/json")
+                } catch {
+                    return FakeReply(status: .internalServerError, json: ["title": "Internal Server Error", "detail": "\(error)", "error": 1000])
+                }
+            }
+            return reply.response
+        }
+        router.delete("/logtest/sessions/:token") { request, context in
+            let token = context.parameters.get("token") ?? ""
+            let state = await self.logtestState(request)
+            guard let (sessions, _, _) = state.engine else { return state.refusal!.response }
+            let removed = try await offThePool { sessions.remove(token) }
+            return (removed
+                ? FakeReply.ok(["data": ["affected_items": [token], "total_affected_items": 1, "failed_items": []], "message": "Logtest session removed", "error": 0])
+                : FakeReply.failed(code: 7004, message: "Invalid token", id: token, error: 1)).response
+        }
         for prefix in ["manager", "cluster"] {
             router.get("/\(prefix)/configuration/validation") { request, _ in
                 await self.authorized(request) { manager in manager.validation() }
@@ -106,16 +132,34 @@ actor FakeWazuhManager {
     }
 
     private func authorized(_ request: Request, _ handler: @Sendable (isolated FakeWazuhManager) -> FakeReply) -> Response {
+        (authorize(request) ?? handler(self)).response
+    }
+
+    /// Logs the request and counts it against the token; the refusal when it is not valid.
+    private func authorize(_ request: Request) -> FakeReply? {
         log(request)
         callsWithToken += 1
         let expired = tokenLifetimeCalls.map { callsWithToken > $0 } ?? false
         guard request.headers[.authorization] == "Bearer \(token)", !expired else {
-            return FakeReply(status: .unauthorized, json: ["title": "Unauthorized", "detail": "Invalid token", "error": 6000]).response
+            return FakeReply(status: .unauthorized, json: ["title": "Unauthorized", "detail": "Invalid token", "error": 6000])
         }
-        return handler(self).response
+        return nil
     }
 
     private func store(_ kind: String) -> [String: Data] { kind == "rules" ? rules : lists }
+
+    /// The real engine behind `PUT /logtest` (Wazuh's own, when its sources are beside the
+    /// repository, as in CI); nil answers as a manager whose logtest is down.
+    var logtestSessions: LogtestSessions? = RealWazuhEngine.isRequired ? (try? RealWazuhEngine.located()).map { LogtestSessions(engine: $0) } : nil
+
+    /// The engine and the files a logtest request runs on, or the answer refusing it.
+    private func logtestState(_ request: Request) -> (engine: (LogtestSessions, [String: Data], [String: Data])?, refusal: FakeReply?) {
+        if let refusal = authorize(request) { return (nil, refusal) }
+        guard let sessions = logtestSessions else {
+            return (nil, FakeReply(status: .internalServerError, json: ["title": "Internal Server Error", "detail": "logtest is not available", "error": 1017]))
+        }
+        return ((sessions, rules, lists), nil)
+    }
 
     private func read(_ kind: String, _ name: String) -> FakeReply {
         guard let data = store(kind)[name] else {
@@ -170,7 +214,7 @@ actor FakeWazuhManager {
 }
 
 /// A response of the fake: JSON or raw bytes.
-struct FakeReply {
+struct FakeReply: Sendable {
     var status: HTTPResponse.Status
     var body: Data
     var contentType: String
@@ -181,10 +225,10 @@ struct FakeReply {
         contentType = "application/json"
     }
 
-    init(status: HTTPResponse.Status, raw: Data) {
+    init(status: HTTPResponse.Status, raw: Data, contentType: String = "application/octet-stream") {
         self.status = status
         body = raw
-        contentType = "application/octet-stream"
+        self.contentType = contentType
     }
 
     static func ok(_ json: [String: Any]) -> FakeReply { FakeReply(status: .ok, json: json) }

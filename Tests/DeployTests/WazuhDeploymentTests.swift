@@ -5,10 +5,15 @@ import Testing
 /// `WazuhDeployment` against the loopback fake manager: the happy path, the plan, and
 /// every failure that must leave the manager's files as they were.
 @Suite struct WazuhDeploymentTests {
-    static let rules = DeployFile(kind: .rules, name: "9100-o365kit_mappings.xml",
-                                  data: Data("<group name=\"office365,\">\n  <rule id=\"103000\" level=\"6\">\n  </rule>\n  <rule id=\"103001\" level=\"6\">\n  </rule>\n</group>\n".utf8))
+    /// Small rule files that Wazuh's own engine loads (the fake's logtest runs it).
+    static func ruleFile(_ rules: [(id: Int, level: Int)]) -> Data {
+        Data(("<group name=\"office365,o365kit,\">\n" + rules.map { rule in
+            "  <rule id=\"\(rule.id)\" level=\"\(rule.level)\">\n    <if_sid>91531</if_sid>\n    <field name=\"office365.Operation\" type=\"pcre2\">^Op\(rule.id)$</field>\n    <description>test rule \(rule.id)</description>\n  </rule>\n"
+        }.joined() + "</group>\n").utf8)
+    }
+    static let rules = DeployFile(kind: .rules, name: "9100-o365kit_mappings.xml", data: ruleFile([(103000, 6), (103001, 6)]))
     static let list = DeployFile(kind: .lists, name: "o365kit-logon-errors", data: Data("IdsLocked:T1110\n".utf8))
-    static let oldRules = Data("<group name=\"office365,\">\n  <rule id=\"103000\" level=\"5\">\n  </rule>\n  <rule id=\"103099\" level=\"5\">\n  </rule>\n</group>\n".utf8)
+    static let oldRules = ruleFile([(103000, 5), (103099, 5)])
 
     final class Lines: @unchecked Sendable {
         private let lock = NSLock()
@@ -36,11 +41,13 @@ import Testing
         #expect(report.outcome == .deployed, "\(log)")
         #expect(await fake.rules == [Self.rules.name: Self.rules.data])
         #expect(await fake.lists == [Self.list.name: Self.list.data])
-        #expect(await fake.requests == [
+        // Without packaged test cases the logtest gate still loads the rules in one session.
+        #expect(await fake.requests.map { $0.hasPrefix("DELETE /logtest/sessions/") ? "DELETE /logtest/sessions/…" : $0 } == [
             "POST /security/user/authenticate", "GET /", "GET /cluster/status",
             "GET /rules/files/9100-o365kit_mappings.xml?raw=true", "GET /lists/files/o365kit-logon-errors?raw=true",
+            "GET /rules/files/0100-o365kit_mappings.xml?raw=true", "GET /rules/files/0200-o365kit_detections.xml?raw=true",
             "PUT /rules/files/9100-o365kit_mappings.xml?overwrite=true", "PUT /lists/files/o365kit-logon-errors?overwrite=true",
-            "GET /manager/configuration/validation", "PUT /manager/analysisd/reload",
+            "GET /manager/configuration/validation", "PUT /logtest", "DELETE /logtest/sessions/…", "PUT /manager/analysisd/reload",
         ])
         #expect(report.plan.map(\.change) == [.new, .new])
         #expect(!log.joined().contains(FakeWazuhManager.password))
@@ -88,6 +95,29 @@ import Testing
         #expect(log.contains("rollback: deleted etc/lists/o365kit-logon-errors"))
     }
 
+    /// 0.1.0's file names sorted before the stock rules; a manager that still holds them gets
+    /// them deleted, and back when the deploy fails.
+    @Test func olderReleasesFilesAreRetiredAndRestoredOnFailure() async throws {
+        let retired = "0100-o365kit_mappings.xml"
+        let fake = FakeWazuhManager()
+        await fake.configure { $0.rules = [retired: Self.oldRules] }
+        let (dry, _) = try await Self.deploy(fake, dryRun: true)
+        #expect(dry.plan.map(\.change) == [.new, .new, .retired])
+        #expect(DeployPlanReport.text(dry.plan).contains("rules etc/rules/0100-o365kit_mappings.xml  retired: deleted (manager: \(Self.oldRules.count) bytes"))
+        #expect(await fake.rules == [retired: Self.oldRules])
+
+        await fake.configure { $0.validationFailsOn = "103001" }
+        let (failed, log) = try await Self.deploy(fake)
+        #expect(failed.outcome == .failed)
+        #expect(await fake.rules == [retired: Self.oldRules], "the retired file is restored")
+        #expect(log.contains("rollback: restored etc/rules/0100-o365kit_mappings.xml"))
+
+        await fake.configure { $0.validationFailsOn = nil }
+        let (deployed, _) = try await Self.deploy(fake)
+        #expect(deployed.outcome == .deployed)
+        #expect(await fake.rules == [Self.rules.name: Self.rules.data])
+    }
+
     @Test func rejectedUploadRollsBackTheEarlierUploads() async throws {
         let fake = FakeWazuhManager()
         await fake.configure { $0.rejectUploads = [Self.list.name] }
@@ -128,7 +158,7 @@ import Testing
 
     @Test func expiredTokenIsRenewedOnce() async throws {
         let fake = FakeWazuhManager()
-        await fake.configure { $0.tokenLifetimeCalls = 4 }
+        await fake.configure { $0.tokenLifetimeCalls = 6 }
         let (report, log) = try await Self.deploy(fake)
         #expect(report.outcome == .deployed, "\(log)")
         #expect(await fake.authentications == 2)

@@ -85,3 +85,35 @@ import Testing
         #expect(rule.description.contains("T1110.003 Brute Force: Password Spraying"))
     }
 }
+
+/// Wazuh 4.x managers know ATT&CK v13.1 only (`wazuh.attack_ids`): newer ids would vanish from
+/// alerts, so the pack carries the nearest known id and says so.
+@Suite struct ManagerAttackCatalogTests {
+    @Test func newerIdsBecomeTheirParentOrAGroupWithAWarning() throws {
+        let project = try TestProject()
+        let (built, diagnostics) = project.generate()
+        let generation = try #require(built)
+        let known = Set(try project.read("mappings/attack/wazuh-mitre-v13.1.csv").split(separator: "\n").dropFirst().map { String($0.prefix { $0 != "," }) })
+        let mitre = generation.pack.rules.flatMap(\.mitre) + generation.wazuhDetections.rules.flatMap(\.mitre)
+        #expect(!mitre.isEmpty)
+        #expect(mitre.allSatisfy(known.contains), "\(Set(mitre).subtracting(known))")
+        let warnings = diagnostics.sorted.filter { $0.id == "wazuh-mitre-substituted" }
+        #expect(warnings.contains { $0.message.hasPrefix("T1213.005 is not in the manager's ATT&CK database") && $0.message.contains("carry its parent T1213") })
+        #expect(warnings.contains { $0.message.hasPrefix("T1656 is not in the manager's ATT&CK database") && $0.message.contains("has no parent there") })
+        #expect(warnings.allSatisfy { $0.location.path.hasSuffix(".csv") || $0.location.path.hasSuffix(".yml") })
+        let substituted = try #require(generation.pack.rules.first { $0.groups.contains("attack_t1213.005") })
+        #expect(substituted.mitre.contains("T1213"))
+        #expect(substituted.description.contains("T1213.005"))
+        // Splunk keeps the tables' ids.
+        let lookup = try #require(generation.files.first { $0.path.hasSuffix("lookups/o365kit_operation_attack.csv") }).contents
+        #expect(lookup.contains("T1213.005"))
+    }
+
+    @Test func withoutTheSettingTheTablesIdsStay() throws {
+        let project = try TestProject()
+        let settings = try project.read("mappings/o365kit.yaml")
+        try project.write("mappings/o365kit.yaml", settings.replacingOccurrences(of: "  attack_ids: attack/wazuh-mitre-v13.1.csv\n", with: ""))
+        let generation = try #require(project.generate().0)
+        #expect(generation.pack.rules.contains { $0.mitre.contains("T1213.005") })
+    }
+}

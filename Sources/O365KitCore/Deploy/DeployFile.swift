@@ -60,7 +60,9 @@ public struct DeployFile: Sendable, Hashable {
 
 /// What deploying a file changes on the manager.
 public struct DeployPlanItem: Sendable, Codable, Hashable {
-    public enum Change: String, Sendable, Codable { case new, changed, unchanged }
+    /// `retired`: a file of an older release under a name the pack no longer uses; deploy
+    /// deletes it (0100-/0200- files load before the stock rules and only add warnings).
+    public enum Change: String, Sendable, Codable { case new, changed, unchanged, retired }
     public var kind: DeployFile.Kind
     public var name: String
     public var size: Int
@@ -88,6 +90,19 @@ public struct DeployPlanItem: Sendable, Codable, Hashable {
             rulesAdded = ours.subtracting(theirs).sorted()
             rulesRemoved = theirs.subtracting(ours).sorted()
         }
+    }
+
+    /// A manager's file that the pack retires.
+    init(retiring name: String, current: Data) {
+        kind = .rules
+        self.name = name
+        size = 0
+        sha256 = ""
+        change = .retired
+        managerSize = current.count
+        managerSHA256 = DeployFile.sha256(current)
+        rulesAdded = []
+        rulesRemoved = Self.ruleIDs(current).sorted()
     }
 
     /// The `id="…"` of every `<rule` element, by a plain scan (the files are ours).

@@ -6,6 +6,11 @@ public enum DeployPlanReport {
     public static func text(_ plan: [DeployPlanItem]) -> String {
         var out = ""
         for item in plan {
+            if item.change == .retired {
+                out += "\(item.kind.rawValue) etc/\(item.kind.rawValue)/\(item.name)  retired: deleted (manager: \(item.managerSize ?? 0) bytes, sha256 \(item.managerSHA256 ?? "")"
+                out += "; \(item.rulesRemoved.count) rules): an older release's name, which loads before Wazuh's office365 rules\n"
+                continue
+            }
             out += "\(item.kind.rawValue) etc/\(item.kind.rawValue)/\(item.name)  \(item.size) bytes  sha256 \(item.sha256)  \(item.change.rawValue)"
             if item.change == .changed, let size = item.managerSize, let sha = item.managerSHA256 {
                 out += " (manager: \(size) bytes, sha256 \(sha)"

@@ -6,9 +6,16 @@ import Foundation
 ///
 /// Steps: authenticate → read the version (refuse 5.x, which has no XML ruleset) → cluster
 /// status → download the manager's copies of our files (the plan; `dryRun` stops here) →
-/// upload new and changed files → validate the configuration → hot-reload analysisd (4.13+)
-/// or restart. Any failure after the first upload restores every uploaded file from its
-/// downloaded copy, or deletes it when it was new.
+/// upload new and changed files → validate the configuration → prove the pack on the
+/// manager's own engine (the logtest gate) → hot-reload analysisd (4.13+) or restart. Any
+/// failure after the first upload restores every uploaded file from its downloaded copy, or
+/// deletes it when it was new.
+///
+/// The gate exists because a manager accepts, validates and reloads a pack whose rules it
+/// drops: loader warnings (an `if_sid` parent that loads later, a list not in ossec.conf) do
+/// not fail an upload or validation. Every packaged test case goes through `PUT /logtest` in a
+/// new session (which loads the rule files from disk, uploads included) and must end at its
+/// rule and level; a loader warning or error that names one of our rules or files fails too.
 public struct WazuhDeployment: Sendable {
     /// How a run ended; the raw value is the CLI's exit code.
     public enum Outcome: Int32, Sendable, Codable {
@@ -31,12 +38,19 @@ public struct WazuhDeployment: Sendable {
     }
 
     public var files: [DeployFile]
+    /// Rule file names of older releases, deleted from the manager when present.
+    public var retiredRuleFiles: [String]
+    /// The package's test cases (`DeployTestCases`), replayed on the manager before reloading.
+    public var testCases: [WazuhSequenceCase]
     public var dryRun: Bool
     /// Progress lines for a person (never holds the password or token).
     public var log: @Sendable (String) -> Void
 
-    public init(files: [DeployFile], dryRun: Bool, log: @escaping @Sendable (String) -> Void) {
+    public init(files: [DeployFile], testCases: [WazuhSequenceCase] = [], retiredRuleFiles: [String] = WazuhPackPaths.retiredRuleFiles,
+                dryRun: Bool, log: @escaping @Sendable (String) -> Void) {
         self.files = files
+        self.retiredRuleFiles = retiredRuleFiles.filter { name in !files.contains { $0.kind == .rules && $0.name == name } }
+        self.testCases = testCases
         self.dryRun = dryRun
         self.log = log
     }
@@ -44,7 +58,8 @@ public struct WazuhDeployment: Sendable {
     public func run(_ client: WazuhAPIClient) async -> Report {
         var client = client
         var report = Report(outcome: .failed, version: nil, clustered: false, plan: [], error: nil, rollbackErrors: [])
-        // Files already sent, with the manager's previous copy (nil: the file was new).
+        // Files already sent (or retired files deleted), with the manager's previous copy
+        // (nil: the file was new).
         var uploaded: [(file: DeployFile, previous: Data?)] = []
         var reloadRequested = false
         do {
@@ -65,10 +80,23 @@ public struct WazuhDeployment: Sendable {
                 report.plan.append(DeployPlanItem(file: file, current: current))
             }
             let changes = zip(files, report.plan).filter { $0.1.change != .unchanged }.map(\.0)
-            if dryRun || changes.isEmpty {
-                log(changes.isEmpty ? "nothing to deploy: the manager has these files already" : "dry run: nothing sent")
+            var retired: [(file: DeployFile, current: Data)] = []
+            for name in retiredRuleFiles {
+                let file = DeployFile(kind: .rules, name: name, data: Data())
+                guard let current = try await download(file, &client) else { continue }
+                retired.append((file, current))
+                report.plan.append(DeployPlanItem(retiring: name, current: current))
+            }
+            if dryRun || (changes.isEmpty && retired.isEmpty) {
+                log(changes.isEmpty && retired.isEmpty ? "nothing to deploy: the manager has these files already" : "dry run: nothing sent")
                 report.outcome = .deployed
                 return report
+            }
+
+            for (file, current) in retired {
+                log("delete: \(file.managerPath), an older release's rule file")
+                try await client.call(WazuhAPIRequest(.DELETE, file.apiPath), step: "delete \(file.managerPath)")
+                uploaded.append((file, current))
             }
 
             for file in changes {
@@ -82,6 +110,7 @@ public struct WazuhDeployment: Sendable {
             }
             try await validate(&client, clustered: report.clustered)
             log("validation: OK")
+            try await proveOnManager(&client)
             reloadRequested = true
             try await reload(&client, version: version, clustered: report.clustered)
             report.outcome = .deployed
@@ -148,6 +177,55 @@ public struct WazuhDeployment: Sendable {
         if !bad.isEmpty {
             throw WazuhAPIError(step: "validation", message: bad.map { "\($0["name"] ?? "node"): \($0["status"] ?? "not OK")" }.joined(separator: "; "))
         }
+    }
+
+    /// The logtest gate: every packaged case in a new session of the manager's own engine.
+    func proveOnManager(_ client: inout WazuhAPIClient) async throws {
+        let ours = Set(files.filter { $0.kind == .rules }.flatMap { DeployPlanItem.ruleIDs($0.data) }.map(String.init))
+        let names = files.map(\.name)
+        /// A loader message about our files or rules: a dropped rule, an unknown list.
+        func concernsUs(_ message: String) -> Bool {
+            message.hasPrefix("ERROR:") || message.hasPrefix("CRITICAL:")
+                || names.contains { message.contains($0) } || message.matches(of: /\d{4,6}/).contains { ours.contains(String($0.0)) }
+        }
+        // An empty package still loads its rules in a session: one event proves they load.
+        let cases = testCases.isEmpty
+            ? [WazuhSequenceCase(name: "load check", rule: -1, level: -1, events: [#"{"integration":"office365","office365":{}}"#])]
+            : testCases
+        if testCases.isEmpty { log("logtest: the package has no test cases; checking only that its rules load") }
+        var failures: [String] = []
+        var loaderChecked = false
+        for (index, testCase) in cases.enumerated() {
+            var token: String?
+            var last: LogtestResponse?
+            for event in testCase.events {
+                let response = try await LogtestAPI.process(LogtestRequest(event: event, token: token), with: &client)
+                if !loaderChecked {
+                    loaderChecked = true
+                    let problems = response.loaderProblems.filter(concernsUs)
+                    if !problems.isEmpty {
+                        // 7616: a rule names a list that ossec.conf does not register.
+                        let hint = problems.contains { $0.contains("(7616)") }
+                            ? " (register each list in ossec.conf on every node, <ruleset><list>etc/lists/NAME</list>, as INSTALL says, then deploy again)" : ""
+                        throw WazuhAPIError(step: "logtest", message: "the manager's engine does not load the pack cleanly (\(problems.count) loader messages)\(hint): "
+                                            + problems.prefix(10).joined(separator: "; "))
+                    }
+                }
+                token = response.token ?? token
+                last = response
+            }
+            if let token { try? await LogtestAPI.endSession(token, with: &client) }
+            if testCase.rule >= 0, last?.rule?.id != testCase.rule || last?.rule?.level != testCase.level {
+                let got = last?.rule.map { "rule \($0.id) level \($0.level)" } ?? "no rule"
+                failures.append("[\(testCase.name)] expected rule \(testCase.rule) level \(testCase.level), got \(got)")
+            }
+            if (index + 1) % 50 == 0 && index + 1 < cases.count { log("logtest: \(index + 1)/\(cases.count) cases") }
+        }
+        guard failures.isEmpty else {
+            throw WazuhAPIError(step: "logtest", message: "\(failures.count) of \(cases.count) packaged test cases fail on the manager's engine: "
+                                + failures.prefix(20).joined(separator: "; ") + (failures.count > 20 ? "; …" : ""))
+        }
+        if !testCases.isEmpty { log("logtest: \(cases.count) of \(cases.count) packaged test cases end at their rule on the manager") }
     }
 
     /// Hot reload (4.13+: the old ruleset stays if the new one fails to load), else restart.

@@ -20,7 +20,7 @@ func loadSettings(_ url: URL, diagnostics: DiagnosticCollector) -> ProjectSettin
     var reader = SettingsReader(path: path, diagnostics: diagnostics)
     let top = reader.mapping(root, allowed: ["package", "wazuh", "levels", "logon_errors"])
     let package = reader.mapping(top["package"], allowed: ["name", "version"], required: true)
-    let wazuh = reader.mapping(top["wazuh"], allowed: ["profile", "rule_ids"], required: true)
+    let wazuh = reader.mapping(top["wazuh"], allowed: ["profile", "rule_ids", "attack_ids"], required: true)
     let ids = reader.mapping(wazuh["rule_ids"], allowed: ["first", "last"], required: true)
     let levels = reader.mapping(top["levels"], allowed: ["default", "tactics", "no_technique"], required: true)
     let logon = reader.mapping(top["logon_errors"], allowed: ["parent_operation"], required: true)
@@ -56,6 +56,7 @@ func loadSettings(_ url: URL, diagnostics: DiagnosticCollector) -> ProjectSettin
         }
     }
     let parent = reader.string(logon["parent_operation"], key: "logon_errors.parent_operation")
+    let attackIDs = wazuh["attack_ids"].flatMap { reader.string($0, key: "wazuh.attack_ids") }
 
     guard let name, let version, let profile, let first, let last, let defaultLevel, let noTechnique, let parent,
           first.value <= last.value, !reader.failed else { return nil }
@@ -66,6 +67,7 @@ func loadSettings(_ url: URL, diagnostics: DiagnosticCollector) -> ProjectSettin
         ruleIDs: first.value...last.value,
         levels: LevelPolicy(defaultLevel: defaultLevel.value, tactics: tacticLevels, noTechnique: noTechnique.value),
         logonErrorOperation: parent.value,
+        managerAttackIDs: attackIDs,
         location: SourceLocation(path: path, line: 1, column: 1)
     )
 }

@@ -39,6 +39,9 @@ public struct ProjectSettings: Sendable {
     public var levels: LevelPolicy
     /// The operation whose rule the LogonError rules refine.
     public var logonErrorOperation: String
+    /// `wazuh.attack_ids`: the file of technique ids the target manager's MITRE database knows
+    /// (relative to the mappings folder); nil leaves `<mitre>` ids as the tables say.
+    public var managerAttackIDs: Located<String>?
     /// Where the settings were read, for diagnostics about them.
     public var location: SourceLocation
 }

@@ -21,8 +21,10 @@ struct DeployWazuhCommand: AsyncParsableCommand {
         discussion: """
             Uses the Wazuh server API: authenticates, refuses Wazuh 5.x, downloads the
             manager's copies of our files, uploads new and changed ones, validates the
-            configuration, then hot-reloads analysisd (4.13+) or restarts the manager (the
-            cluster endpoints when clustered). On any failure every uploaded file is restored
+            configuration, proves the pack on the manager's own engine (every case of the
+            package's tests/ through PUT /logtest must end at its rule, and no loader warning
+            may name our rules or files), then hot-reloads analysisd (4.13+) or restarts the
+            manager (the cluster endpoints when clustered). On any failure every uploaded file is restored
             (or deleted when it was new). The password comes from --password-file or the
             WAZUH_API_PASSWORD environment variable, never from the command line.
 
@@ -74,15 +76,17 @@ struct DeployWazuhCommand: AsyncParsableCommand {
         if insecure { printError("warning: --insecure: the manager's TLS certificate is not verified; anyone on the path can read the credentials\n") }
 
         let files: [DeployFile]
+        let testCases: [WazuhSequenceCase]
         do {
             files = try DeployFile.collect(output: URL(fileURLWithPath: output))
+            testCases = try DeployTestCases.collect(output: URL(fileURLWithPath: output))
         } catch {
             printError("error: \(error)\n")
             throw ExitCode.failure
         }
         let transport = try AsyncHTTPTransport(baseURL: endpoint.baseURL, caFile: caFile, insecure: insecure)
         let client = WazuhAPIClient(transport: transport, user: user, password: password)
-        let deployment = WazuhDeployment(files: files, dryRun: dryRun) { printError($0 + "\n") }
+        let deployment = WazuhDeployment(files: files, testCases: testCases, dryRun: dryRun) { printError($0 + "\n") }
         let report = await deployment.run(client)
         try? await transport.shutdown()
 

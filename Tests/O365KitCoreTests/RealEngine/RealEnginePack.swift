@@ -5,7 +5,7 @@ import WazuhRuleEngine
 
 /// The project's pack, generated once, installed into a manager home of Wazuh's own engine as
 /// INSTALL says, and loaded into `WazuhRuleEngine` (the model) from the same files.
-struct RealEnginePack {
+struct RealEnginePack: Sendable {
     let engine: RealWazuhEngine
     let home: ManagerHome
     /// The generated `wazuh/` folder as installed.
@@ -14,7 +14,7 @@ struct RealEnginePack {
     let model: RuleSet
 
     /// One per test process: the ruleset files do not change while tests run.
-    static let shared: Result<RealEnginePack, Error>? = {
+    nonisolated(unsafe) static let shared: Result<RealEnginePack, Error>? = {
         guard RealWazuhEngine.isRequired else { return nil }
         return Result { try RealEnginePack() }
     }()

@@ -9,25 +9,25 @@ import WazuhRuleEngine
 /// event (the model is wrong wherever they differ).
 @Suite(.enabled(if: RealWazuhEngine.isRequired, "the real Wazuh engine's sources (../shared/wazuh-engine) are not beside the repository"))
 struct RealEngineTests {
-    func pack() throws -> RealEnginePack { try #require(try RealEnginePack.get()) }
+    /// Every engine run happens off the cooperative pool (`offThePool`); results are checked here.
+    func pack() async throws -> RealEnginePack { try #require(try await offThePool { try RealEnginePack.get() }) }
 
-    @Test func thePackLoadsWithNoLoaderWarning() throws {
-        let pack = try pack()
-        let test = try pack.engine.configurationTest(pack.home)
+    @Test func thePackLoadsWithNoLoaderWarning() async throws {
+        let pack = try await pack()
+        let (test, messages) = try await offThePool { (try pack.engine.configurationTest(pack.home), try pack.engine.loaderMessages(pack.home)) }
         #expect(test.status == 0)
         #expect(test.lines.isEmpty, "wazuh-analysisd -t:\n\(test.lines.joined(separator: "\n"))")
-        let messages = try pack.engine.loaderMessages(pack.home)
         let problems = messages.filter { !$0.hasPrefix("INFO:") }
         #expect(problems.isEmpty, "\(problems.count) loader messages, e.g.\n\(problems.prefix(20).joined(separator: "\n"))")
     }
 
-    @Test func everyGeneratedRuleIsLoaded() throws {
+    @Test func everyGeneratedRuleIsLoaded() async throws {
         // One event per rule cannot be had for correlations here; a rule the loader kept
         // shows up in a rules_debug trace, a dropped one does not. Ask for rule ids instead:
         // analysisd answers a logtest request for an unknown if_sid parent with a warning,
         // which the test above forbids, so here every rule of the files must be one the
         // model loaded too.
-        let pack = try pack()
+        let pack = try await pack()
         let generated = pack.generation.files.filter { $0.path.hasPrefix("wazuh/rules/") }
             .flatMap { file in file.contents.matches(of: /<rule id="(\d+)"/).map { Int($0.1)! } }
         let loaded = Set(generated.filter { pack.model.rule(id: $0) != nil })
@@ -37,15 +37,15 @@ struct RealEngineTests {
 
     /// Wazuh's ruleset-test semantics (a fresh session per case, each loading the whole stock
     /// ruleset: about a second), by the shared runner, in two halves at once.
-    @Test func everyPackagedTestCasePasses() throws {
-        let pack = try pack()
+    @Test func everyPackagedTestCasePasses() async throws {
+        let pack = try await pack()
         let ini = pack.packFolder.appendingPathComponent("tests/o365kit.ini")
         let text = try String(contentsOf: ini, encoding: .utf8)
         let sections = text.components(separatedBy: "\n[").dropFirst().map { "[" + $0 }
         let halves = [sections.enumerated().filter { $0.offset % 2 == 0 }.map(\.element),
                       sections.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)]
         let results = ConcurrentOutputs(count: halves.count)
-        DispatchQueue.concurrentPerform(iterations: halves.count) { index in
+        try await offThePool { DispatchQueue.concurrentPerform(iterations: halves.count) { index in
             let part = pack.packFolder.deletingLastPathComponent().appendingPathComponent("part\(index).ini")
             do {
                 try Data(halves[index].joined(separator: "\n").utf8).write(to: part)
@@ -62,7 +62,7 @@ struct RealEngineTests {
             } catch {
                 results.set(index, (-1, "\(error)"))
             }
-        }
+        } }
         var passed = 0
         for (status, printed) in results.values {
             #expect(status == 0, "\(printed.suffix(4000))")
@@ -81,8 +81,8 @@ struct RealEngineTests {
         // Wazuh's trace must show it matched before the detection rule below it claimed the event.
         for id in uncovered {
             let section = try #require(sections.first { $0.hasPrefix("[o365kit rule \(id)]") }, "rule \(id) has no case at all")
-            let log = try #require(section.firstMatch(of: /(?m)^log 1 pass = (.*)$/)).1
-            let response = try #require(try pack.engine.logtest(pack.home, events: [String(log)], sessions: .fresh, trace: true).first)
+            let log = String(try #require(section.firstMatch(of: /(?m)^log 1 pass = (.*)$/)).1)
+            let response = try #require(try await offThePool { try pack.engine.logtest(pack.home, events: [log], sessions: .fresh, trace: true) }.first)
             #expect(response.rulesDebug.contains("*Rule \(id) matched"), "rule \(id) did not match in its own case")
             let child = try #require(response.rule?.id)
             #expect(pack.generation.wazuhDetections.rules.contains { $0.id == child }, "rule \(id)'s case ended at \(child), not at a detection rule")
@@ -90,29 +90,30 @@ struct RealEngineTests {
     }
 
     /// The packaged correlation cases (several events in one session) through the real engine.
-    @Test func everyPackagedSequenceCasePasses() throws {
-        let pack = try pack()
+    @Test func everyPackagedSequenceCasePasses() async throws {
+        let pack = try await pack()
         #expect(!pack.generation.wazuhSequenceCases.isEmpty)
         for sequence in pack.generation.wazuhSequenceCases {
-            let responses = try pack.engine.logtest(pack.home, events: sequence.events, sessions: .shared)
+            let responses = try await offThePool { try pack.engine.logtest(pack.home, events: sequence.events, sessions: .shared) }
             let last = responses.last?.rule
             #expect(last?.id == sequence.rule && last?.level == sequence.level,
                     "\(sequence.name): expected rule \(sequence.rule) level \(sequence.level), Wazuh gave \(last.map { "rule \($0.id) level \($0.level)" } ?? "no rule")")
         }
     }
 
-    @Test func theModelAgreesOnEveryDetectionFixture() throws {
-        let pack = try pack()
+    @Test func theModelAgreesOnEveryDetectionFixture() async throws {
+        let pack = try await pack()
         var disagreements: [String] = []
         for file in try jsonlFiles(below: repositoryRoot.appendingPathComponent("mappings/detections/samples")) {
             let events = try records(file).map { String(decoding: DecodedEvent.wrapping(record: Data($0.utf8)), as: UTF8.self) }
-            disagreements += try pack.disagreements(events, label: file.path.replacingOccurrences(of: repositoryRoot.path + "/", with: ""))
+            let label = file.path.replacingOccurrences(of: repositoryRoot.path + "/", with: "")
+            disagreements += try await offThePool { try pack.disagreements(events, label: label) }
         }
         #expect(disagreements.isEmpty, "\(disagreements.count) disagreements:\n\(disagreements.prefix(20).joined(separator: "\n"))")
     }
 
-    @Test func theModelAgreesOnEveryPublicSample() throws {
-        let pack = try pack()
+    @Test func theModelAgreesOnEveryPublicSample() async throws {
+        let pack = try await pack()
         let folder = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/o365-samples")
         let files = try jsonlFiles(below: folder)
         #expect(!files.isEmpty, "no samples in \(folder.path)")
@@ -122,14 +123,15 @@ struct RealEngineTests {
             // Each record alone, as runtests.py would, and the file in one session.
             let events = try records(file).map { String(decoding: DecodedEvent.wrapping(record: Data($0.utf8)), as: UTF8.self) }
             count += events.count
-            disagreements += try pack.disagreements(events, label: file.lastPathComponent)
+            let label = file.lastPathComponent
+            disagreements += try await offThePool { try pack.disagreements(events, label: label) }
         }
         #expect(count >= 166)
         #expect(disagreements.isEmpty, "\(disagreements.count) of \(count) disagree:\n\(disagreements.prefix(20).joined(separator: "\n"))")
     }
 
-    @Test func theModelAgreesOnTenThousandGeneratedRecords() throws {
-        let pack = try pack()
+    @Test func theModelAgreesOnTenThousandGeneratedRecords() async throws {
+        let pack = try await pack()
         var samples: [[String: Any]] = []
         for file in try jsonlFiles(below: repositoryRoot.appendingPathComponent("mappings/detections/samples")) {
             for line in try records(file) {
@@ -138,14 +140,14 @@ struct RealEngineTests {
         }
         var generator = GeneratedRecords(random: SeededGenerator(state: 20261207))
         let events = generator.events(10_000, generation: pack.generation, samples: samples)
-        let disagreements = try pack.disagreements(events, label: "seed 20261207")
+        let disagreements = try await offThePool { try pack.disagreements(events, label: "seed 20261207") }
         #expect(disagreements.isEmpty, "\(disagreements.count) of \(events.count) disagree:\n\(disagreements.prefix(20).joined(separator: "\n"))")
     }
 
     /// Frequency, timeframe, same_field and different_field: each correlation's sequence as
     /// written, one event short, with the grouping field varied, and twice over.
-    @Test func theModelAgreesOnCorrelationSequences() throws {
-        let pack = try pack()
+    @Test func theModelAgreesOnCorrelationSequences() async throws {
+        let pack = try await pack()
         var disagreements: [String] = []
         var sequences = 0
         for detection in pack.generation.detections.rules {
@@ -160,12 +162,14 @@ struct RealEngineTests {
             ]
             for (name, events) in variants where !events.isEmpty {
                 sequences += 1
-                disagreements += try pack.disagreements(events, label: "\(detection.key) \(name)")
+                let label = "\(detection.key) \(name)"
+                disagreements += try await offThePool { try pack.disagreements(events, label: label) }
             }
         }
         // Wazuh's own correlation: 91724 after 100 downloads (91702) by one user.
         let download = #"{"integration":"office365","office365":{"CreationTime":"2026-11-30T09:00:00","Id":"ID","Operation":"FileDownloaded","RecordType":6,"UserId":"alice@contoso.example","Workload":"SharePoint","ClientIP":"203.0.113.40","ObjectId":"https://contoso.sharepoint.com/sites/x/f.docx"}}"#
-        disagreements += try pack.disagreements((1...101).map { download.replacingOccurrences(of: "\"ID\"", with: "\"\($0)\"") }, label: "91724 downloads")
+        let downloads = (1...101).map { download.replacingOccurrences(of: "\"ID\"", with: "\"\($0)\"") }
+        disagreements += try await offThePool { try pack.disagreements(downloads, label: "91724 downloads") }
         #expect(sequences >= 5)
         #expect(disagreements.isEmpty, "\(disagreements.count) disagreements:\n\(disagreements.prefix(20).joined(separator: "\n"))")
     }
