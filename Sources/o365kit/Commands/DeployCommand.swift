@@ -44,17 +44,7 @@ struct DeployWazuhCommand: AsyncParsableCommand {
     @Option(help: "The manager's API address, e.g. https://manager:55000.")
     var url: String
 
-    @Option(help: "API user.")
-    var user: String
-
-    @Option(help: "File holding the API password (first line). Default: $WAZUH_API_PASSWORD.")
-    var passwordFile: String?
-
-    @Option(help: "PEM file of the CA that signed the manager's certificate.")
-    var caFile: String?
-
-    @Flag(help: "Do not verify the manager's TLS certificate (prints a warning).")
-    var insecure = false
+    @OptionGroup var connection: ManagerOptions
 
     @Flag(help: "Print the plan (files, sizes, sha256, what changes on the manager) and change nothing.")
     var dryRun = false
@@ -63,29 +53,18 @@ struct DeployWazuhCommand: AsyncParsableCommand {
     var output: String = "output"
 
     func run() async throws {
-        let endpoint: DeployEndpoint
-        let password: String
-        do {
-            endpoint = try DeployEndpoint(url)
-            password = try DeployEndpoint.password(file: passwordFile, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            printError("error: \(error)\n")
-            throw ExitCode(64)
-        }
-        for warning in endpoint.warnings { printError("warning: \(warning)\n") }
-        if insecure { printError("warning: --insecure: the manager's TLS certificate is not verified; anyone on the path can read the credentials\n") }
-
+        // Usage problems (exit 64) come before the output folder is read.
+        let (client, transport) = try connection.connect(url)
         let files: [DeployFile]
         let testCases: [WazuhSequenceCase]
         do {
             files = try DeployFile.collect(output: URL(fileURLWithPath: output))
             testCases = try DeployTestCases.collect(output: URL(fileURLWithPath: output))
         } catch {
+            try? await transport.shutdown()
             printError("error: \(error)\n")
             throw ExitCode.failure
         }
-        let transport = try AsyncHTTPTransport(baseURL: endpoint.baseURL, caFile: caFile, insecure: insecure)
-        let client = WazuhAPIClient(transport: transport, user: user, password: password)
         let deployment = WazuhDeployment(files: files, testCases: testCases, dryRun: dryRun) { printError($0 + "\n") }
         let report = await deployment.run(client)
         try? await transport.shutdown()

@@ -49,7 +49,7 @@ struct TestCommand: AsyncParsableCommand {
     @Option(help: "Folder to write a Wazuh ruleset test file (<events name>.ini) to.")
     var output: String?
 
-    @Option(help: "Folder of the generated rule files (*.xml, loaded in name order after the native rules).")
+    @Option(help: "Folder of the generated rule files (*.xml, loaded with the native rules in analysisd's order: by file name).")
     var rulesDir: String = "output/wazuh/rules"
 
     @Option(help: "Folder of CDB lists, registered as etc/lists/<name> (default: lists/ beside --rules-dir).")
@@ -64,17 +64,7 @@ struct TestCommand: AsyncParsableCommand {
     @Option(help: "A manager's API address (e.g. https://manager:55000): use its engine through PUT /logtest.")
     var manager: String?
 
-    @Option(help: "API user, with --manager.")
-    var user: String = "wazuh-wui"
-
-    @Option(help: "File holding the API password (first line), with --manager. Default: $WAZUH_API_PASSWORD.")
-    var passwordFile: String?
-
-    @Option(help: "PEM file of the CA that signed the manager's certificate, with --manager.")
-    var caFile: String?
-
-    @Flag(help: "Do not verify the manager's TLS certificate, with --manager (prints a warning).")
-    var insecure = false
+    @OptionGroup(title: "With --manager") var connection: ManagerOptions
 
     func validate() throws {
         if logtestSocket != nil && manager != nil { throw ValidationError("give --logtest-socket or --manager, not both") }
@@ -142,19 +132,7 @@ struct TestCommand: AsyncParsableCommand {
     private func logtestClient() throws -> (client: any LogtestClient, shutdown: () async throws -> Void)? {
         if let logtestSocket { return (LogtestSocket(path: logtestSocket), {}) }
         guard let manager else { return nil }
-        let endpoint: DeployEndpoint
-        let password: String
-        do {
-            endpoint = try DeployEndpoint(manager)
-            password = try DeployEndpoint.password(file: passwordFile, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            printError("error: \(error)\n")
-            throw ExitCode(64)
-        }
-        for warning in endpoint.warnings { printError("warning: \(warning)\n") }
-        if insecure { printError("warning: --insecure: the manager's TLS certificate is not verified; anyone on the path can read the credentials\n") }
-        let transport = try AsyncHTTPTransport(baseURL: endpoint.baseURL, caFile: caFile, insecure: insecure)
-        let client = WazuhAPIClient(transport: transport, user: user, password: password)
+        let (client, transport) = try connection.connect(manager)
         return (LogtestAPI(client: client, endpoint: manager), { try await transport.shutdown() })
     }
 }
