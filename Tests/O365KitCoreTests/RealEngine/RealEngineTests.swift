@@ -22,11 +22,8 @@ struct RealEngineTests {
     }
 
     @Test func everyGeneratedRuleIsLoaded() async throws {
-        // One event per rule cannot be had for correlations here; a rule the loader kept
-        // shows up in a rules_debug trace, a dropped one does not. Ask for rule ids instead:
-        // analysisd answers a logtest request for an unknown if_sid parent with a warning,
-        // which the test above forbids, so here every rule of the files must be one the
-        // model loaded too.
+        // analysisd does not list the rules it kept; a dropped rule always leaves a loader
+        // warning, which the test above forbids. The model must keep every rule as well.
         let pack = try await pack()
         let generated = pack.generation.files.filter { $0.path.hasPrefix("wazuh/rules/") }
             .flatMap { file in file.contents.matches(of: /<rule id="(\d+)"/).map { Int($0.1)! } }

@@ -152,7 +152,8 @@ private func detectionModel(pack: WazuhPack, detections: [RenderedFile], project
 }
 
 /// For each of `rules`, the first detection sample (any detection, positive or negative) that
-/// ends at it in a fresh session; a warning for a rule no sample ends at.
+/// ends at it in a fresh session; a note for a rule no sample ends at (a detection rule claims
+/// all its records, so it is never the final rule while the detection rules are installed).
 private func unclaimedCases(for rules: [WazuhRule], model: RuleSet, samples folder: URL, diagnostics: DiagnosticCollector) -> [WazuhSingleCase] {
     guard !rules.isEmpty else { return [] }
     let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted().flatMap { key in
