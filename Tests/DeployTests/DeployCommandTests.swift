@@ -63,7 +63,7 @@ import Testing
         #expect(dry.status == 0, "\(dry.stderr)")
         #expect(dry.stdout.contains("rules etc/rules/9100-o365kit_mappings.xml  \(WazuhDeploymentTests.rules.data.count) bytes  sha256 \(WazuhDeploymentTests.rules.sha256)  new (2 rules)"))
         #expect(dry.stderr.contains("warning: plain http:// to 127.0.0.1"))
-        #expect(dry.stderr.contains("dry run: 2 file(s) would change"))
+        #expect(dry.stderr.contains("dry run: 2 file(s) and 1 configuration(s) would change"))
         #expect(deploy.status == 0, "\(deploy.stderr)")
         #expect(deploy.stderr.contains("reload: requested (/manager/analysisd/reload)"))
         for output in [dry, deploy] {

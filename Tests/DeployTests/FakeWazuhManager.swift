@@ -7,6 +7,12 @@ import NIOCore
 /// A loopback stand-in for the Wazuh 4.x server API with the response shapes of Wazuh's
 /// `framework/wazuh/core/results.py` envelope (failures inside HTTP 200 with `error` 1 or 2),
 /// and switches for the failures a deployment must survive.
+///
+/// Deploy is proven against Wazuh's real API and engine in `RealManagerDeployTests`; this fake
+/// stays only for what that manager cannot show here: a cluster (nodes, per-node
+/// configuration, a reload that reaches some nodes), Wazuh 5.x and pre-4.13 managers, an
+/// expiring token, a delete the manager refuses (a rollback that fails). Its logtest is Wazuh's
+/// own engine over the uploaded files, with every uploaded list registered.
 actor FakeWazuhManager {
     var version = "4.14.0"
     var clustered = false
@@ -22,15 +28,44 @@ actor FakeWazuhManager {
     var reloadPartlyFails = false
     /// A token stops being accepted after this many authenticated calls (answers 401).
     var tokenLifetimeCalls: Int?
+    /// Each node's ossec.conf (`master-node`, and `worker-1` when clustered).
+    var configurations: [String: Data] = ["master-node": FakeWazuhManager.ossecConf, "worker-1": FakeWazuhManager.ossecConf]
+    /// Writing the configuration of these nodes fails (error 1, code 1125, as a failed check).
+    var rejectConfiguration: Set<String> = []
+    /// What the reload answers in `affected_items[0].msg` (the real API joins loader warnings there).
+    var reloadMessage = "Ruleset reload request sent successfully."
     /// Every request as `METHOD /path?query`, in order.
     var requests: [String] = []
     var authentications = 0
     var reloads = 0
     var restarts = 0
+    var restartedAt: Date?
 
     private var token = ""
     private var callsWithToken = 0
     static let user = "wazuh-deployer"
+    /// The ruleset section as Wazuh's installer writes it, in a short ossec.conf.
+    static let ossecConf = Data("""
+        <ossec_config>
+          <global>
+            <jsonout_output>yes</jsonout_output>
+          </global>
+
+          <ruleset>
+            <!-- Default ruleset -->
+            <decoder_dir>ruleset/decoders</decoder_dir>
+            <rule_dir>ruleset/rules</rule_dir>
+            <rule_exclude>0215-policy_rules.xml</rule_exclude>
+            <list>etc/lists/audit-keys</list>
+            <!-- <list>etc/lists/o365kit-logon-errors</list> -->
+
+            <!-- User-defined ruleset -->
+            <decoder_dir>etc/decoders</decoder_dir>
+            <rule_dir>etc/rules</rule_dir>
+          </ruleset>
+        </ossec_config>
+
+        """.utf8)
     static let password = "s3cret pass"
 
     func configure(_ change: @Sendable (isolated FakeWazuhManager) -> Void) { change(self) }
@@ -41,7 +76,11 @@ actor FakeWazuhManager {
         router.post("/security/user/authenticate") { request, _ in await self.authenticate(request) }
         router.get("/") { request, _ in
             await self.authorized(request) { manager in
-                .ok(["data": ["title": "Wazuh API REST", "api_version": manager.version, "revision": 41400, "hostname": "wazuh-master"], "error": 0])
+                // A restarting manager's API answers 500, error 1017, for a while (12–14 s on 4.14.7; 2 s here).
+                if let restarted = manager.restartedAt, Date().timeIntervalSince(restarted) < 2 {
+                    return FakeReply(status: .internalServerError, json: ["title": "Wazuh Error", "detail": "Some Wazuh daemons are not ready yet in node \"manager\" (wazuh-analysisd->restarting)", "error": 1017])
+                }
+                return .ok(["data": ["title": "Wazuh API REST", "api_version": manager.version, "revision": 41400, "hostname": "wazuh-master"], "error": 0])
             }
         }
         router.get("/cluster/status") { request, _ in
@@ -94,6 +133,34 @@ actor FakeWazuhManager {
                 ? FakeReply.ok(["data": ["affected_items": [token], "total_affected_items": 1, "failed_items": []], "message": "Logtest session removed", "error": 0])
                 : FakeReply.failed(code: 7004, message: "Invalid token", id: token, error: 1)).response
         }
+        router.get("/cluster/nodes") { request, _ in
+            await self.authorized(request) { manager in
+                let nodes: [[String: Any]] = [["name": "master-node", "type": "master"]] + (manager.clustered ? [["name": "worker-1", "type": "worker"]] : [])
+                return .ok(["data": ["affected_items": nodes, "total_affected_items": nodes.count, "total_failed_items": 0, "failed_items": []], "error": 0])
+            }
+        }
+        for path in ["/manager/configuration", "/cluster/:node/configuration"] {
+            router.get(RouterPath(path)) { request, context in
+                let node = context.parameters.get("node") ?? "master-node"
+                return await self.authorized(request) { manager in
+                    manager.configurations[node].map { FakeReply(status: .ok, raw: $0, contentType: "application/xml") }
+                        ?? .failed(code: 1730, message: "Node does not exist", id: node, error: 1)
+                }
+            }
+            router.put(RouterPath(path)) { request, context in
+                var request = request
+                let node = context.parameters.get("node") ?? "master-node"
+                let body = Data(try await request.collectBody(upTo: 10 << 20).readableBytesView)
+                return await self.authorized(request) { manager in
+                    guard !manager.rejectConfiguration.contains(node) else {
+                        return .failed(code: 1125, message: "Invalid ossec configuration", id: node, error: 1)
+                    }
+                    manager.configurations[node] = body
+                    return .ok(["data": ["affected_items": [node], "total_affected_items": 1, "total_failed_items": 0, "failed_items": []],
+                                "message": "Configuration was successfully updated", "error": 0])
+                }
+            }
+        }
         for prefix in ["manager", "cluster"] {
             router.get("/\(prefix)/configuration/validation") { request, _ in
                 await self.authorized(request) { manager in manager.validation() }
@@ -104,6 +171,7 @@ actor FakeWazuhManager {
             router.put("/\(prefix)/restart") { request, _ in
                 await self.authorized(request) { manager in
                     manager.restarts += 1
+                    manager.restartedAt = Date()
                     return FakeReply(status: .accepted, json: ["data": ["affected_items": ["master-node"], "total_affected_items": 1, "total_failed_items": 0, "failed_items": []],
                                                                 "message": "Restart request sent to all specified nodes", "error": 0])
                 }
@@ -176,6 +244,10 @@ actor FakeWazuhManager {
             return .failed(code: 1905, message: "File already exists", id: name, error: 1)
         }
         if rejectUploads.contains(name) {
+            // The real framework removes a refused new file only when overwrite is false.
+            if overwrite && store(kind)[name] == nil {
+                if kind == "rules" { rules[name] = data } else { lists[name] = data }
+            }
             return .failed(code: 1113, message: "XML syntax error", id: name, error: 1)
         }
         if kind == "rules" { rules[name] = data } else { lists[name] = data }
@@ -202,7 +274,7 @@ actor FakeWazuhManager {
 
     private func reload(cluster: Bool) -> FakeReply {
         reloads += 1
-        let done: [String: Any] = ["name": "master-node", "msg": "Ruleset reload request sent successfully."]
+        let done: [String: Any] = ["name": "master-node", "msg": reloadMessage]
         if cluster && reloadPartlyFails && reloads == 1 {
             return .ok(["data": ["affected_items": [done], "total_affected_items": 1, "total_failed_items": 1,
                                  "failed_items": [["error": ["code": 1914, "message": "Error reloading ruleset"], "id": ["worker-1"]]]],

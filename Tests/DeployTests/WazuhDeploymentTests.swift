@@ -46,16 +46,24 @@ import Testing
             "POST /security/user/authenticate", "GET /", "GET /cluster/status",
             "GET /rules/files/9100-o365kit_mappings.xml?raw=true", "GET /lists/files/o365kit-logon-errors?raw=true",
             "GET /rules/files/0100-o365kit_mappings.xml?raw=true", "GET /rules/files/0200-o365kit_detections.xml?raw=true",
-            "PUT /rules/files/9100-o365kit_mappings.xml?overwrite=true", "PUT /lists/files/o365kit-logon-errors?overwrite=true",
+            "GET /manager/configuration?raw=true",
+            "PUT /lists/files/o365kit-logon-errors?overwrite=false", "PUT /manager/configuration",
+            "PUT /rules/files/9100-o365kit_mappings.xml?overwrite=false",
             "GET /manager/configuration/validation", "PUT /logtest", "DELETE /logtest/sessions/…", "PUT /manager/analysisd/reload",
         ])
         #expect(report.plan.map(\.change) == [.new, .new])
+        // The list is registered after the last <list> line; the commented-out one does not count.
+        let configuration = String(decoding: await fake.configurations["master-node"]!, as: UTF8.self)
+        #expect(configuration.contains("    <list>etc/lists/audit-keys</list>\n    <list>etc/lists/o365kit-logon-errors</list>\n    <!-- <list>etc/lists/o365kit-logon-errors</list> -->"),
+                "\(configuration)")
+        #expect(report.registrations.map(\.added) == [["etc/lists/o365kit-logon-errors"]])
         #expect(!log.joined().contains(FakeWazuhManager.password))
 
         // A second run finds nothing to change and sends nothing.
         let (again, _) = try await Self.deploy(fake)
         #expect(again.outcome == .deployed)
         #expect(again.plan.map(\.change) == [.unchanged, .unchanged])
+        #expect(again.registrations.isEmpty)
         #expect(await fake.reloads == 1)
     }
 
@@ -118,14 +126,52 @@ import Testing
         #expect(await fake.rules == [Self.rules.name: Self.rules.data])
     }
 
-    @Test func rejectedUploadRollsBackTheEarlierUploads() async throws {
+    /// Each node's ossec.conf gets the list; a node that refuses its configuration rolls the
+    /// others back (files and configurations), and the refusal names the node.
+    @Test func clusterNodesEachGetTheListRegisteredOrNoneDoes() async throws {
         let fake = FakeWazuhManager()
-        await fake.configure { $0.rejectUploads = [Self.list.name] }
-        let (report, _) = try await Self.deploy(fake)
-        #expect(report.outcome == .failed)
-        #expect(report.error?.description == "upload etc/lists/o365kit-logon-errors: failed: 1113 XML syntax error (o365kit-logon-errors)")
+        await fake.configure {
+            $0.clustered = true
+            $0.rejectConfiguration = ["worker-1"]
+        }
+        let (failed, _) = try await Self.deploy(fake)
+        #expect(failed.outcome == .failed)
+        #expect(failed.error?.description == "write etc/ossec.conf (node worker-1): failed: 1125 Invalid ossec configuration (worker-1)")
+        #expect(await fake.configurations == ["master-node": FakeWazuhManager.ossecConf, "worker-1": FakeWazuhManager.ossecConf])
+        #expect(await fake.lists.isEmpty)
         #expect(await fake.rules.isEmpty)
-        #expect(await fake.requests.last == "DELETE /rules/files/9100-o365kit_mappings.xml")
+
+        await fake.configure { $0.rejectConfiguration = [] }
+        let (report, _) = try await Self.deploy(fake)
+        #expect(report.outcome == .deployed)
+        #expect(report.registrations.map(\.label) == ["etc/ossec.conf (node master-node)", "etc/ossec.conf (node worker-1)"])
+        for node in ["master-node", "worker-1"] {
+            #expect(String(decoding: await fake.configurations[node]!, as: UTF8.self).contains("<list>etc/lists/o365kit-logon-errors</list>\n"))
+        }
+        #expect(DeployPlanReport.text(report.plan, registrations: report.registrations)
+            .contains("config etc/ossec.conf (node worker-1)  register lists: etc/lists/o365kit-logon-errors"))
+    }
+
+    /// The real API joins the reload's loader warnings into `msg` (format seen on 4.14.7): one
+    /// that names a pack rule fails the deploy, which is rolled back and reloaded again.
+    @Test func reloadWarningsAboutThePackFailTheDeploy() async throws {
+        let fake = FakeWazuhManager()
+        await fake.configure {
+            $0.reloadMessage = "(7617): Signature ID '91531' was not found and will be ignored in the 'if_sid' option of rule '103001'., (7619): Empty 'if_sid' value. Rule '103001' will be ignored."
+        }
+        let (report, log) = try await Self.deploy(fake)
+        #expect(report.outcome == .failed)
+        #expect(report.error?.message.hasPrefix("the manager reloaded with 2 loader warnings about the pack: (7617)") == true, "\(String(describing: report.error))")
+        #expect(await fake.rules.isEmpty)
+        #expect(await fake.lists.isEmpty)
+        #expect(await fake.reloads == 2)
+        #expect(log.contains { $0.hasPrefix("reload: the ruleset has 2 loader warnings;") }, "the rollback's reload reports them only")
+
+        // Warnings about other rules are the manager's own: reported, not failed.
+        await fake.configure { $0.reloadMessage = "(7617): Signature ID '1' was not found and will be ignored in the 'if_sid' option of rule '100200'." }
+        let (deployed, _) = try await Self.deploy(fake)
+        #expect(deployed.outcome == .deployed)
+        #expect(deployed.managerWarnings.count == 1)
     }
 
     @Test func partlyFailedClusterReloadRollsBackAndReloadsAgain() async throws {
@@ -158,9 +204,10 @@ import Testing
 
     @Test func expiredTokenIsRenewedOnce() async throws {
         let fake = FakeWazuhManager()
-        await fake.configure { $0.tokenLifetimeCalls = 6 }
+        await fake.configure { $0.tokenLifetimeCalls = 10 }
         let (report, log) = try await Self.deploy(fake)
         #expect(report.outcome == .deployed, "\(log)")
+        // 14 authorized calls: the token runs out once.
         #expect(await fake.authentications == 2)
         #expect(await fake.rules[Self.rules.name] == Self.rules.data)
     }

@@ -42,6 +42,12 @@ public struct WazuhAPIClient: Sendable {
     private let user: String
     private let password: String
     private var token: String?
+    /// Told when a call waits out the API's rate limit.
+    public var notice: (@Sendable (String) -> Void)?
+    /// The longest wait for the rate limit's window to pass (Wazuh counts requests in a fixed
+    /// 60 s window, `access.max_request_per_minute`, 300 by default).
+    public var rateLimitPatience: TimeInterval = 75
+    var rateLimitPoll: TimeInterval = 5
 
     public init(transport: any WazuhAPITransport, user: String, password: String) {
         self.transport = transport
@@ -98,9 +104,28 @@ public struct WazuhAPIClient: Sendable {
         return request
     }
 
+    /// Sends `request`, waiting out HTTP 429 (error 6001, the API's requests-per-minute limit):
+    /// a deploy's logtest gate alone sends one request per packaged test case.
     private func send(_ request: WazuhAPIRequest, step: String) async throws -> WazuhAPIResponse {
+        var response = try await sendOnce(request, step: step)
+        let started = Date()
+        var told = false
+        while response.status == 429, Date().timeIntervalSince(started) < rateLimitPatience {
+            if !told {
+                notice?("rate limit: the API allows max_request_per_minute requests a minute; waiting for the next minute")
+                told = true
+            }
+            try await Task.sleep(nanoseconds: UInt64(rateLimitPoll * 1_000_000_000))
+            response = try await sendOnce(request, step: step)
+        }
+        return response
+    }
+
+    private func sendOnce(_ request: WazuhAPIRequest, step: String) async throws -> WazuhAPIResponse {
         do {
             return try await transport.send(request)
+        } catch let failure as TransportFailure {
+            throw WazuhAPIError(step: step, message: failure.description)
         } catch {
             throw WazuhAPIError(step: step, message: "request failed: \(error)")
         }

@@ -1,29 +1,28 @@
 import Foundation
 
 /// `o365kit deploy wazuh`: puts the generated rule files and CDB lists on a Wazuh 4.x
-/// manager through its server API, validated and loaded, or leaves the manager's files as
-/// they were.
+/// manager through its server API, registers the lists in its configuration, proves the pack
+/// on the manager's own engine and loads it, or leaves the manager byte-identical to before.
 ///
 /// Steps: authenticate → read the version (refuse 5.x, which has no XML ruleset) → cluster
-/// status → download the manager's copies of our files (the plan; `dryRun` stops here) →
-/// upload new and changed files → validate the configuration → prove the pack on the
-/// manager's own engine (the logtest gate) → hot-reload analysisd (4.13+) or restart. Any
-/// failure after the first upload restores every uploaded file from its downloaded copy, or
-/// deletes it when it was new.
+/// status → download the manager's copies of our files and its `ossec.conf` (of every node
+/// in a cluster) (the plan; `dryRun` stops here) → delete retired files → upload lists →
+/// register them in `ossec.conf` → upload rules → validate the configuration → prove the pack
+/// on the manager's own engine (the logtest gate, `WazuhDeployment+Gate.swift`) →
+/// hot-reload analysisd (4.13+) or restart and wait for the manager to come back; a reload
+/// answer with loader warnings about our files fails too. Any failure after the first change
+/// undoes every change, newest first (`WazuhDeployment+Rollback.swift`).
 ///
-/// The gate exists because a manager accepts, validates and reloads a pack whose rules it
-/// drops: loader warnings (an `if_sid` parent that loads later, a list not in ossec.conf) do
-/// not fail an upload or validation. Every packaged test case goes through `PUT /logtest` in a
-/// new session (which loads the rule files from disk, uploads included) and must end at its
-/// rule and level; a loader warning or error that names one of our rules or files fails too.
+/// A manager accepts, validates and reloads a pack whose rules it drops (loader warnings do
+/// not fail an upload or a validation), so success is only what the manager's engine shows.
 public struct WazuhDeployment: Sendable {
     /// How a run ended; the raw value is the CLI's exit code.
     public enum Outcome: Int32, Sendable, Codable {
         /// Deployed and loaded, or nothing to change, or a dry run.
         case deployed = 0
-        /// Failed; the manager's files are as they were (rolled back, or never touched).
+        /// Failed; the manager's files and configuration are as they were (rolled back, or never touched).
         case failed = 1
-        /// Failed, and restoring the previous files failed too: the manager needs a look.
+        /// Failed, and restoring the previous state failed too: the manager needs a look.
         case rollbackFailed = 2
     }
 
@@ -32,39 +31,67 @@ public struct WazuhDeployment: Sendable {
         public var version: String?
         public var clustered: Bool
         public var plan: [DeployPlanItem]
+        /// `<list>` lines added to (or, on a dry run, missing from) each node's ossec.conf.
+        public var registrations: [ListRegistration]
+        /// Loader warnings of the reload that are not about the pack (the manager's own).
+        public var managerWarnings: [String]
+        /// Packaged test cases proven on the manager's engine.
+        public var casesProven: Int
         /// The failure, when the outcome is not `deployed`.
         public var error: WazuhAPIError?
         public var rollbackErrors: [WazuhAPIError]
     }
 
+    /// How the manager loads the new ruleset.
+    public enum Activation: String, Sendable {
+        /// Hot reload on 4.13+ (analysisd keeps the old ruleset if the new one fails),
+        /// restart on older managers.
+        case automatic
+        /// Always restart the manager (and wait until its API and logtest answer again).
+        case restart
+    }
+
     public var files: [DeployFile]
     /// Rule file names of older releases, deleted from the manager when present.
     public var retiredRuleFiles: [String]
-    /// The package's test cases (`DeployTestCases`), replayed on the manager before reloading.
+    /// The package's test cases (`DeployTestCases`), replayed on the manager before loading.
     public var testCases: [WazuhSequenceCase]
     public var dryRun: Bool
+    public var activation: Activation
+    /// How long to wait for a restarted manager (its API, then its logtest).
+    public var restartTimeout: TimeInterval
     /// Progress lines for a person (never holds the password or token).
     public var log: @Sendable (String) -> Void
 
     public init(files: [DeployFile], testCases: [WazuhSequenceCase] = [], retiredRuleFiles: [String] = WazuhPackPaths.retiredRuleFiles,
-                dryRun: Bool, log: @escaping @Sendable (String) -> Void) {
+                dryRun: Bool, activation: Activation = .automatic, restartTimeout: TimeInterval = 300, log: @escaping @Sendable (String) -> Void) {
         self.files = files
         self.retiredRuleFiles = retiredRuleFiles.filter { name in !files.contains { $0.kind == .rules && $0.name == name } }
         self.testCases = testCases
         self.dryRun = dryRun
+        self.activation = activation
+        self.restartTimeout = restartTimeout
         self.log = log
+    }
+
+    /// One change made on the manager, with what undoes it.
+    enum Change {
+        /// A file written or deleted; `previous` nil when the manager had none.
+        case file(DeployFile, previous: Data?)
+        case configuration(ListRegistration)
     }
 
     public func run(_ client: WazuhAPIClient) async -> Report {
         var client = client
-        var report = Report(outcome: .failed, version: nil, clustered: false, plan: [], error: nil, rollbackErrors: [])
-        // Files already sent (or retired files deleted), with the manager's previous copy
-        // (nil: the file was new).
-        var uploaded: [(file: DeployFile, previous: Data?)] = []
-        var reloadRequested = false
+        client.notice = client.notice ?? log
+        var report = Report(outcome: .failed, version: nil, clustered: false, plan: [], registrations: [], managerWarnings: [],
+                            casesProven: 0, error: nil, rollbackErrors: [])
+        var changes: [Change] = []
+        var activationRequested = false
+        var version = Version(text: "", major: 0, minor: 0)
         do {
             try await client.authenticate()
-            let version = try await managerVersion(&client)
+            version = try await managerVersion(&client)
             report.version = version.text
             log("manager: Wazuh \(version.text)")
             guard version.major == 4 else {
@@ -79,7 +106,7 @@ public struct WazuhDeployment: Sendable {
                 previous[file.managerPath] = current
                 report.plan.append(DeployPlanItem(file: file, current: current))
             }
-            let changes = zip(files, report.plan).filter { $0.1.change != .unchanged }.map(\.0)
+            let changed = zip(files, report.plan).filter { $0.1.change != .unchanged }.map(\.0)
             var retired: [(file: DeployFile, current: Data)] = []
             for name in retiredRuleFiles {
                 let file = DeployFile(kind: .rules, name: name, data: Data())
@@ -87,43 +114,70 @@ public struct WazuhDeployment: Sendable {
                 retired.append((file, current))
                 report.plan.append(DeployPlanItem(retiring: name, current: current))
             }
-            if dryRun || (changes.isEmpty && retired.isEmpty) {
-                log(changes.isEmpty && retired.isEmpty ? "nothing to deploy: the manager has these files already" : "dry run: nothing sent")
+            let lists = files.filter { $0.kind == .lists }.map(\.name)
+            if !lists.isEmpty {
+                report.registrations = try await planRegistrations(lists, &client, clustered: report.clustered).filter { !$0.added.isEmpty }
+            }
+            let nothing = changed.isEmpty && retired.isEmpty && report.registrations.isEmpty
+            if dryRun || nothing {
+                log(nothing ? "nothing to deploy: the manager has these files and lists already" : "dry run: nothing sent")
                 report.outcome = .deployed
                 return report
             }
 
             for (file, current) in retired {
                 log("delete: \(file.managerPath), an older release's rule file")
+                changes.append(.file(file, previous: current))
                 try await client.call(WazuhAPIRequest(.DELETE, file.apiPath), step: "delete \(file.managerPath)")
-                uploaded.append((file, current))
             }
-
-            for file in changes {
-                log("upload: \(file.managerPath) (\(file.data.count) bytes)")
-                // A rejected upload is undone by the API itself (4.9+ restores its backup),
-                // so only accepted ones are rolled back here.
-                try await client.call(WazuhAPIRequest(.PUT, file.apiPath + "?overwrite=true",
-                                                      headers: [("Content-Type", "application/octet-stream")], body: file.data),
-                                      step: "upload \(file.managerPath)")
-                uploaded.append((file, previous[file.managerPath] ?? nil))
+            // Lists before their registration, registration before the rules that use them:
+            // analysisd never sees a registered list without its file.
+            for file in changed where file.kind == .lists {
+                try await upload(file, previous: previous[file.managerPath] ?? nil, clustered: report.clustered, &client, changes: &changes)
+            }
+            for registration in report.registrations {
+                log("configuration: registering \(registration.added.joined(separator: ", ")) in \(registration.label)")
+                changes.append(.configuration(registration))
+                try await putConfiguration(registration.after, node: registration.node, &client)
+            }
+            for file in changed where file.kind == .rules {
+                try await upload(file, previous: previous[file.managerPath] ?? nil, clustered: report.clustered, &client, changes: &changes)
             }
             try await validate(&client, clustered: report.clustered)
             log("validation: OK")
-            try await proveOnManager(&client)
-            reloadRequested = true
-            try await reload(&client, version: version, clustered: report.clustered)
+            report.casesProven = try await proveOnManager(&client)
+            activationRequested = true
+            report.managerWarnings = try await activate(&client, version: version, clustered: report.clustered)
             report.outcome = .deployed
             return report
         } catch {
-            let failure = error as? WazuhAPIError ?? WazuhAPIError(step: "deploy", message: "\(error)")
-            report.error = failure
-            log("failed: \(failure)")
+            report.error = error as? WazuhAPIError ?? WazuhAPIError(step: "deploy", message: "\(error)")
         }
-        guard !uploaded.isEmpty else { return report }
-        report.rollbackErrors = await rollBack(uploaded, &client, reload: reloadRequested, report: report)
+        guard !changes.isEmpty else { return report }
+        report.rollbackErrors = await rollBack(changes, &client, reactivate: activationRequested ? version : nil, clustered: report.clustered)
         report.outcome = report.rollbackErrors.isEmpty ? .failed : .rollbackFailed
         return report
+    }
+
+    /// Uploads one file. A new file goes with `overwrite=false`: the API deletes a refused new
+    /// file only then (with `overwrite=true` it stays on the manager); a changed one with
+    /// `overwrite=true`, whose refusal the API undoes from its backup.
+    func upload(_ file: DeployFile, previous: Data?, clustered: Bool, _ client: inout WazuhAPIClient, changes: inout [Change]) async throws {
+        log("upload: \(file.managerPath) (\(file.data.count) bytes)")
+        changes.append(.file(file, previous: previous))
+        do {
+            try await client.call(WazuhAPIRequest(.PUT, file.apiPath + "?overwrite=\(previous != nil)",
+                                                  headers: [("Content-Type", "application/octet-stream")], body: file.data),
+                                  step: "upload \(file.managerPath)")
+        } catch var failure as WazuhAPIError where file.kind == .rules && failure.message.contains("1113") {
+            // The API's dummy logtest loads every rule file: one file analysisd refuses, ours
+            // or not, fails every rule upload. Validation names it.
+            if let reason = try? await validationFailure(&client, clustered: clustered) {
+                failure.message += "; the manager's configuration check says: \(reason)"
+                    + " (a rule file the manager cannot load refuses every rule upload: fix or delete it, then deploy again)"
+            }
+            throw failure
+        }
     }
 
     struct Version {
@@ -131,6 +185,18 @@ public struct WazuhDeployment: Sendable {
         var major: Int
         var minor: Int
         var atLeast413: Bool { major > 4 || (major == 4 && minor >= 13) }
+
+        init(text: String, major: Int, minor: Int) {
+            self.text = text
+            self.major = major
+            self.minor = minor
+        }
+
+        init?(_ text: String) {
+            let numbers = text.drop { !$0.isNumber }.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
+            guard numbers.count >= 2 else { return nil }
+            self.init(text: text, major: numbers[0], minor: numbers[1])
+        }
     }
 
     /// `GET /` (`data.api_version`), else `GET /manager/info` (`affected_items[0].version`).
@@ -141,9 +207,8 @@ public struct WazuhDeployment: Sendable {
             text = (info.affectedItems.first as? [String: Any])?["version"] as? String
         }
         guard let text else { throw WazuhAPIError(step: "version", message: "the manager did not say its version") }
-        let numbers = text.drop { !$0.isNumber }.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
-        guard numbers.count >= 2 else { throw WazuhAPIError(step: "version", message: "unreadable version '\(text)'") }
-        return Version(text: text, major: numbers[0], minor: numbers[1])
+        guard let version = Version(text) else { throw WazuhAPIError(step: "version", message: "unreadable version '\(text)'") }
+        return version
     }
 
     /// `GET /cluster/status`: `data.enabled` and `data.running` both "yes".
@@ -171,106 +236,20 @@ public struct WazuhDeployment: Sendable {
     }
 
     func validate(_ client: inout WazuhAPIClient, clustered: Bool) async throws {
+        if let reason = try await validationFailure(&client, clustered: clustered) {
+            throw WazuhAPIError(step: "validation", message: reason)
+        }
+    }
+
+    /// What the manager's configuration check reports, or nil when every node is OK.
+    func validationFailure(_ client: inout WazuhAPIClient, clustered: Bool) async throws -> String? {
         let path = clustered ? "/cluster/configuration/validation" : "/manager/configuration/validation"
-        let envelope = try await client.call(WazuhAPIRequest(.GET, path), step: "validation")
+        let response = try await client.raw(WazuhAPIRequest(.GET, path), step: "validation")
+        guard (200..<300).contains(response.status) else { throw WazuhAPIError(step: "validation", message: WazuhAPIClient.httpError(response)) }
+        let envelope = try WazuhAPIClient.envelope(response, step: "validation")
         let bad = envelope.affectedItems.compactMap { $0 as? [String: Any] }.filter { ($0["status"] as? String) != "OK" }
-        if !bad.isEmpty {
-            throw WazuhAPIError(step: "validation", message: bad.map { "\($0["name"] ?? "node"): \($0["status"] ?? "not OK")" }.joined(separator: "; "))
-        }
-    }
-
-    /// The logtest gate: every packaged case in a new session of the manager's own engine.
-    func proveOnManager(_ client: inout WazuhAPIClient) async throws {
-        let ours = Set(files.filter { $0.kind == .rules }.flatMap { DeployPlanItem.ruleIDs($0.data) }.map(String.init))
-        let names = files.map(\.name)
-        /// A loader message about our files or rules: a dropped rule, an unknown list.
-        func concernsUs(_ message: String) -> Bool {
-            message.hasPrefix("ERROR:") || message.hasPrefix("CRITICAL:")
-                || names.contains { message.contains($0) } || message.matches(of: /\d{4,6}/).contains { ours.contains(String($0.0)) }
-        }
-        // An empty package still loads its rules in a session: one event proves they load.
-        let cases = testCases.isEmpty
-            ? [WazuhSequenceCase(name: "load check", rule: -1, level: -1, events: [#"{"integration":"office365","office365":{}}"#])]
-            : testCases
-        if testCases.isEmpty { log("logtest: the package has no test cases; checking only that its rules load") }
-        var failures: [String] = []
-        var loaderChecked = false
-        for (index, testCase) in cases.enumerated() {
-            var token: String?
-            var last: LogtestResponse?
-            for event in testCase.events {
-                let response = try await LogtestAPI.process(LogtestRequest(event: event, token: token), with: &client)
-                if !loaderChecked {
-                    loaderChecked = true
-                    let problems = response.loaderProblems.filter(concernsUs)
-                    if !problems.isEmpty {
-                        // 7616: a rule names a list that ossec.conf does not register.
-                        let hint = problems.contains { $0.contains("(7616)") }
-                            ? " (register each list in ossec.conf on every node, <ruleset><list>etc/lists/NAME</list>, as INSTALL says, then deploy again)" : ""
-                        throw WazuhAPIError(step: "logtest", message: "the manager's engine does not load the pack cleanly (\(problems.count) loader messages)\(hint): "
-                                            + problems.prefix(10).joined(separator: "; "))
-                    }
-                }
-                token = response.token ?? token
-                last = response
-            }
-            if let token { try? await LogtestAPI.endSession(token, with: &client) }
-            if testCase.rule >= 0, last?.rule?.id != testCase.rule || last?.rule?.level != testCase.level {
-                let got = last?.rule.map { "rule \($0.id) level \($0.level)" } ?? "no rule"
-                failures.append("[\(testCase.name)] expected rule \(testCase.rule) level \(testCase.level), got \(got)")
-            }
-            if (index + 1) % 50 == 0 && index + 1 < cases.count { log("logtest: \(index + 1)/\(cases.count) cases") }
-        }
-        guard failures.isEmpty else {
-            throw WazuhAPIError(step: "logtest", message: "\(failures.count) of \(cases.count) packaged test cases fail on the manager's engine: "
-                                + failures.prefix(20).joined(separator: "; ") + (failures.count > 20 ? "; …" : ""))
-        }
-        if !testCases.isEmpty { log("logtest: \(cases.count) of \(cases.count) packaged test cases end at their rule on the manager") }
-    }
-
-    /// Hot reload (4.13+: the old ruleset stays if the new one fails to load), else restart.
-    func reload(_ client: inout WazuhAPIClient, version: Version, clustered: Bool) async throws {
-        let path: String
-        switch (version.atLeast413, clustered) {
-        case (true, false): path = "/manager/analysisd/reload"
-        case (true, true): path = "/cluster/analysisd/reload"
-        case (false, false): path = "/manager/restart"
-        case (false, true): path = "/cluster/restart"
-        }
-        try await client.call(WazuhAPIRequest(.PUT, path), step: path.hasSuffix("reload") ? "reload" : "restart")
-        log(path.hasSuffix("reload") ? "reload: requested (\(path))" : "restart: requested (\(path))")
-    }
-
-    /// Restores each uploaded file (newest first): the previous copy back, or the new file
-    /// deleted. When a reload was already requested, requests one more so analysisd runs
-    /// the restored files.
-    func rollBack(_ uploaded: [(file: DeployFile, previous: Data?)], _ client: inout WazuhAPIClient, reload: Bool, report: Report) async -> [WazuhAPIError] {
-        var errors: [WazuhAPIError] = []
-        for (file, previous) in uploaded.reversed() {
-            do {
-                if let previous {
-                    try await client.call(WazuhAPIRequest(.PUT, file.apiPath + "?overwrite=true",
-                                                          headers: [("Content-Type", "application/octet-stream")], body: previous),
-                                          step: "restore \(file.managerPath)")
-                    log("rollback: restored \(file.managerPath)")
-                } else {
-                    try await client.call(WazuhAPIRequest(.DELETE, file.apiPath), step: "delete \(file.managerPath)")
-                    log("rollback: deleted \(file.managerPath)")
-                }
-            } catch {
-                let failure = error as? WazuhAPIError ?? WazuhAPIError(step: "rollback", message: "\(error)")
-                errors.append(failure)
-                log("rollback failed: \(failure)")
-            }
-        }
-        if reload, errors.isEmpty, let text = report.version {
-            let numbers = text.drop { !$0.isNumber }.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
-            do {
-                try await self.reload(&client, version: Version(text: text, major: numbers[0], minor: numbers.count > 1 ? numbers[1] : 0), clustered: report.clustered)
-            } catch {
-                errors.append(error as? WazuhAPIError ?? WazuhAPIError(step: "reload", message: "\(error)"))
-            }
-        }
-        return errors
+        if envelope.error != 0 || !envelope.failedItems.isEmpty { return envelope.failureText }
+        if !bad.isEmpty { return bad.map { "\($0["name"] ?? "node"): \($0["status"] ?? "not OK")" }.joined(separator: "; ") }
+        return nil
     }
 }
