@@ -2,7 +2,7 @@
 # tables, `make test` runs the whole test suite. Both install missing system packages first.
 SWIFT ?= swift
 
-.PHONY: setup engine pack test check check-output appinspect bench clean
+.PHONY: setup engine manager pack test check check-output appinspect bench clean
 
 setup:
 	@./.ci/setup
@@ -11,14 +11,20 @@ setup:
 engine:
 	@./.ci/engine
 
+## Wazuh's own server API, analysisd and execd (../shared/wazuh-manager) in .build/wazuh-manager-home:
+## the deploy tests deploy to it on 127.0.0.1:55471.
+manager:
+	@./.ci/manager
+
 ## Build o365kit and regenerate output/ from mappings/ and templates/.
 pack: setup
 	$(SWIFT) build --product o365kit
 	$(SWIFT) run --skip-build o365kit build
 
-## Run every test (unit, golden-file, CLI end-to-end, and the pack in Wazuh's own engine).
-test: setup engine
-	$(SWIFT) test
+## Run every test (unit, golden-file, CLI end-to-end, the pack in Wazuh's own engine, and deploy
+## to Wazuh's own manager, which the tests start and this target stops again).
+test: setup engine manager
+	$(SWIFT) test; status=$$?; ./.ci/manager stop; exit $$status
 
 ## Validate the tables without writing anything.
 check: setup

@@ -93,6 +93,8 @@ let package = Package(
                 "O365KitCore",
                 "RealWazuhEngine",
                 "o365kit",
+                "o365-collector",
+                "CollectorTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
