@@ -329,6 +329,27 @@ struct RealManagerDeployTests {
         #expect(r7.plan.map(\.change) == [.changed, .changed])
     }
 
+    /// Connection problems are said once, with the URL and what to try; no library dump.
+    @Test func connectionProblemsNameTheURLAndWhatToTry() async throws {
+        let manager = try await Self.manager()
+        let password = try Self.passwordFile()
+        func deploy(_ url: String, _ extra: [String]) async throws -> DeployCommandTests.Result {
+            try await DeployCommandTests.o365kit(["deploy", "wazuh", "--url", url, "--user", RealWazuhManager.user, "--password-file", password,
+                                                  "--output", Self.output.path, "--dry-run"] + extra, in: Self.root, environment: [:])
+        }
+        let untrusted = try await deploy(manager.baseURL, [])
+        let wrongName = try await deploy("https://127.0.0.1:\(manager.port)", ["--ca-file", manager.caFile])
+        let refused = try await deploy("https://localhost:9", ["--ca-file", manager.caFile])
+        #expect(untrusted.stderr.contains("cannot connect to \(manager.baseURL): the manager's certificate is not trusted; pass --ca-file"), "\(untrusted.stderr)")
+        #expect(wrongName.stderr.contains("cannot connect to https://127.0.0.1:\(manager.port): the manager's certificate is not issued for that host name"), "\(wrongName.stderr)")
+        #expect(refused.stderr.contains("cannot connect to https://localhost:9: connection refused"), "\(refused.stderr)")
+        for result in [untrusted, wrongName, refused] {
+            #expect(result.status == 1)
+            #expect(result.stderr.components(separatedBy: "deploy failed").count == 2, "the failure is printed once: \(result.stderr)")
+            #expect(!result.stderr.contains("BoringSSL") && !result.stderr.contains("NIOSSL") && !result.stderr.contains(".swift"))
+        }
+    }
+
     /// A restart instead of a hot reload: the API goes down with the manager and deploy waits
     /// until it and analysisd's logtest answer again.
     @Test func aRestartIsWaitedOut() async throws {
