@@ -252,6 +252,11 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pw-\(UUID().uuidString)")
         try Data("p a:ss\n".utf8).write(to: file)
         #expect(try DeployEndpoint.password(file: file.path, environment: ["WAZUH_API_PASSWORD": "x"]) == "p a:ss")
+        // A file saved on Windows: CRLF line endings (the password was sent with "\r\n" in it).
+        try Data("p a:ss\r\nsecond line\r\n".utf8).write(to: file)
+        #expect(try DeployEndpoint.password(file: file.path, environment: [:]) == "p a:ss")
+        try Data("p a:ss\r\n".utf8).write(to: file)
+        #expect(try DeployEndpoint.password(file: file.path, environment: [:]) == "p a:ss")
     }
 
     @Test func fileNamesTheAPIRejectsAreCaughtLocally() throws {

@@ -35,6 +35,29 @@ import Testing
         #expect(offset("1 of zz*") == 5)
     }
 
+    /// 5,000 parentheses or 20,000 `not`s crashed check, build and diff (stack overflow).
+    @Test func deepOrLongConditionsAreRefusedWithTheLimit() throws {
+        let deep = String(repeating: "(", count: 5_000) + "a" + String(repeating: ")", count: 5_000)
+        #expect(throws: SigmaConditionParser.Failure.self) { try parse(deep) }
+        let nested = failure(String(repeating: "(", count: 40) + "a" + String(repeating: ")", count: 40))
+        #expect(nested?.message == "condition nests more than 32 parentheses deep")
+        #expect(nested?.offset == 32)
+        #expect(try parse(String(repeating: "(", count: 32) + "a" + String(repeating: ")", count: 32)) == .selection("a"))
+        #expect(try parse(String(repeating: "not ", count: 1_000) + "a") == .selection("a"))
+        #expect(try parse(String(repeating: "not ", count: 1_001) + "a") == .not(.selection("a")))
+        #expect(failure(String(repeating: "not ", count: 20_000) + "a")?.message == "condition is 80001 characters long; the limit is 4096")
+    }
+
+    func failure(_ text: String) -> SigmaConditionParser.Failure? {
+        do {
+            var parser = try SigmaConditionParser(text, selections: ["a"])
+            _ = try parser.parse()
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     @Test func cidrBlocks() throws {
         let v4 = try #require(CIDR("192.0.2.0/25"))
         #expect(v4.contains("192.0.2.127") && !v4.contains("192.0.2.128"))

@@ -55,8 +55,10 @@ public struct DeployEndpoint: Sendable {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw Invalid(description: "cannot read --password-file \(file)")
             }
-            let line = String(decoding: data, as: UTF8.self).split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            let password = line.hasSuffix("\r") ? String(line.dropLast()) : line
+            // By scalars: "\r\n" is one Character, so a Character split never sees its "\n".
+            let scalars = String(decoding: data, as: UTF8.self).unicodeScalars
+            let line = scalars.prefix { $0 != "\n" }
+            let password = String(String.UnicodeScalarView(line.last == "\r" ? line.dropLast() : line[...]))
             guard !password.isEmpty else { throw Invalid(description: "--password-file \(file) is empty") }
             return password
         }

@@ -14,7 +14,7 @@ func loadSettings(_ url: URL, diagnostics: DiagnosticCollector) -> ProjectSettin
         }
         root = node
     } catch {
-        diagnostics.emit(yamlDiagnostic(error, path: path))
+        diagnostics.emit(yamlDiagnostic(error, path: path, text: text))
         return nil
     }
     var reader = SettingsReader(path: path, diagnostics: diagnostics)
@@ -72,20 +72,41 @@ func loadSettings(_ url: URL, diagnostics: DiagnosticCollector) -> ProjectSettin
     )
 }
 
-/// Turns a Yams error into `path:line:column: error: …`.
-func yamlDiagnostic(_ error: Error, path: String) -> Diagnostic {
+/// Turns a Yams error into `path:line:column: error: …`. `text` (the file) lets a duplicate
+/// key be located at its second occurrence.
+func yamlDiagnostic(_ error: Error, path: String, text: String = "") -> Diagnostic {
     if let yamlError = error as? YamlError {
         switch yamlError {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return .error("bad-yaml", "invalid YAML: \(problem)", at: SourceLocation(path: path, line: mark.line, column: mark.column))
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return .error("bad-yaml", "duplicate keys \(duplicates.joined(separator: ", ")) \(context.text)",
-                          at: SourceLocation(path: path, line: context.mark.line, column: context.mark.column))
+            // Yams points at the mapping and quotes all of it; point at the repeated key instead.
+            let at = secondOccurrence(of: duplicates.sorted().first ?? "", in: text, after: context.mark.line)
+                ?? SourceLocation(path: path, line: context.mark.line, column: context.mark.column)
+            return .error("bad-yaml", "duplicate key \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")) in one mapping",
+                          at: SourceLocation(path: path, line: at.line, column: at.column))
         default:
             break
         }
     }
     return .error("bad-yaml", "invalid YAML: \(error)", at: SourceLocation(path: path, line: 1, column: 1))
+}
+
+/// The line and column of the second `key:` at one indentation, from line `from` on.
+private func secondOccurrence(of key: String, in text: String, after from: Int) -> SourceLocation? {
+    guard !key.isEmpty else { return nil }
+    var seen: [Int: Int] = [:]
+    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where index + 1 >= from {
+        let body = line.drop { $0 == " " }
+        let indent = line.count - body.count
+        let entry = body.hasPrefix("- ") ? body.dropFirst(2) : body
+        let column = indent + (body.count - entry.count)
+        for candidate in [key, "\"\(key)\"", "'\(key)'"] where entry.hasPrefix(candidate + ":") {
+            seen[column, default: 0] += 1
+            if seen[column] == 2 { return SourceLocation(path: "", line: index + 1, column: column + 1) }
+        }
+    }
+    return nil
 }
 
 /// Typed, located access to a composed YAML tree, reporting every problem it meets.

@@ -13,7 +13,7 @@ func loadDetectionEnvironment(_ url: URL, diagnostics: DiagnosticCollector) -> D
         }
         root = node
     } catch {
-        diagnostics.emit(yamlDiagnostic(error, path: path))
+        diagnostics.emit(yamlDiagnostic(error, path: path, text: text))
         return nil
     }
     var reader = YAMLNodeReader(path: path, diagnostics: diagnostics)

@@ -10,7 +10,9 @@ func loadDetectionSet(_ paths: ProjectPaths, catalog: AttackCatalog, diagnostics
     guard let environment = loadDetectionEnvironment(paths.environment, diagnostics: diagnostics) else { return nil }
     let before = diagnostics.count(.error)
     let rules = loadDetections(paths.detections, environment: environment, diagnostics: diagnostics)
-    diagnostics.emit(validateDetections(rules, catalog: catalog))
+    let files = (try? FileManager.default.contentsOfDirectory(atPath: paths.detections.path)) ?? []
+    let keys = Set(files.filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent })
+    diagnostics.emit(validateDetections(rules, catalog: catalog, failedKeys: keys.subtracting(rules.map(\.key))))
     guard diagnostics.count(.error) == before else { return nil }
     return DetectionSet(rules: rules.sorted { $0.key < $1.key }, environment: environment)
 }

@@ -33,7 +33,11 @@ func loadDetection(_ url: URL, environment: DetectionEnvironment, diagnostics: D
     guard let text = readText(url, diagnostics: diagnostics) else { return nil }
     let root: Node
     do {
-        let nodes = Array(try Yams.compose_all(yaml: text))
+        // Root by root: `compose_all`'s sequence ends quietly at a syntax error, which read as
+        // an empty file.
+        let parser = try Parser(yaml: text)
+        var nodes: [Node] = []
+        while let node = try parser.nextRoot() { nodes.append(node) }
         guard let first = nodes.first else {
             diagnostics.emit(.error("bad-detection", "detection file is empty", at: SourceLocation(path: path, line: 1, column: 1)))
             return nil
@@ -44,7 +48,7 @@ func loadDetection(_ url: URL, environment: DetectionEnvironment, diagnostics: D
         }
         root = first
     } catch {
-        diagnostics.emit(yamlDiagnostic(error, path: path))
+        diagnostics.emit(yamlDiagnostic(error, path: path, text: text))
         return nil
     }
     var r = YAMLNodeReader(path: path, diagnostics: diagnostics)

@@ -2,7 +2,14 @@
 /// over selection names. `1 of x*`, `all of x*`, `1 of them` and `all of them` are expanded
 /// here. Anything else Sigma allows (pipes, `near`, `N of` with N > 1) is refused with the
 /// column of the offending token.
+///
+/// Inputs are bounded so a hostile pull request cannot crash `check`, `build` or `diff`:
+/// a condition is at most `maxLength` characters and nests at most `maxDepth` parentheses;
+/// a run of `not`s is folded without recursion.
 struct SigmaConditionParser {
+    static let maxLength = 4_096
+    static let maxDepth = 32
+
     enum Token: Equatable {
         case word(String), open, close
     }
@@ -18,9 +25,14 @@ struct SigmaConditionParser {
     private let selections: [String]
     private let text: String
 
+    private var depth = 0
+
     init(_ text: String, selections: [String]) throws(Failure) {
         self.text = text
         self.selections = selections
+        if text.count > Self.maxLength {
+            throw Failure(message: "condition is \(text.count) characters long; the limit is \(Self.maxLength)", offset: 0)
+        }
         var current = ""
         var start = 0
         var offset = 0
@@ -82,11 +94,13 @@ struct SigmaConditionParser {
     }
 
     private mutating func parseNot() throws(Failure) -> SigmaCondition {
-        if position < tokens.count, tokens[position].token == .word("not") {
+        var negations = 0
+        while position < tokens.count, tokens[position].token == .word("not") {
             position += 1
-            return .not(try parseNot())
+            negations += 1
         }
-        return try parseAtom()
+        let atom = try parseAtom()
+        return negations % 2 == 0 ? atom : .not(atom)
     }
 
     private mutating func parseAtom() throws(Failure) -> SigmaCondition {
@@ -95,6 +109,11 @@ struct SigmaConditionParser {
         position += 1
         switch token {
         case .open:
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maxDepth else {
+                throw Failure(message: "condition nests more than \(Self.maxDepth) parentheses deep", offset: offset)
+            }
             let inner = try parseOr()
             guard position < tokens.count, tokens[position].token == .close else { throw Failure(message: "missing ')'", offset: position < tokens.count ? tokens[position].offset : end) }
             position += 1

@@ -1,7 +1,9 @@
 /// Cross-rule checks of the detection definitions: ATT&CK tags through the same catalog
 /// checks as the tables (`unknown-technique`, `revoked-technique`, `deprecated-technique`,
 /// …), tactic tags, correlation references, unique ids and titles.
-func validateDetections(_ rules: [SigmaRule], catalog: AttackCatalog) -> [Diagnostic] {
+/// `failedKeys` are detection files that exist but did not load (their own errors are
+/// reported); a correlation naming one is not reported again.
+func validateDetections(_ rules: [SigmaRule], catalog: AttackCatalog, failedKeys: Set<String> = []) -> [Diagnostic] {
     var out: [Diagnostic] = []
     let techniqueCheck = TechniqueValidator()
     let byKey = Dictionary(rules.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
@@ -37,6 +39,7 @@ func validateDetections(_ rules: [SigmaRule], catalog: AttackCatalog) -> [Diagno
         guard case .correlation(let c) = rule.body else { continue }
         for ref in c.rules {
             guard let base = byKey[ref.value] else {
+                if failedKeys.contains(ref.value) { continue }
                 out.append(.error("unknown-correlated-rule", "correlation names '\(ref.value)', which is no detection file (rules are named by file stem)", at: ref.location))
                 continue
             }

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+/// What a hostile or careless pull request does to `check`, `build` and `diff`: a located,
+/// actionable error and exit 1, never a crash or a misleading message.
+@Suite struct BadInputTests {
+    static let detection = "mappings/detections/collection_sharepoint_file_accessed.yml"
+
+    /// `project` with `transform` applied to one file.
+    func edit(_ project: URL, _ path: String, _ transform: (String) -> String) throws {
+        let url = project.appendingPathComponent(path)
+        try Data(transform(try String(contentsOf: url, encoding: .utf8)).utf8).write(to: url)
+    }
+
+    /// 5,000 nested parentheses or 20,000 `not`s killed check, build and diff with SIGSEGV.
+    @Test func aDeepOrHugeConditionIsALocatedErrorNotACrash() throws {
+        for (condition, message) in [
+            (String(repeating: "(", count: 40) + "selection" + String(repeating: ")", count: 40), ":18:46: error: condition nests more than 32 parentheses deep"),
+            (String(repeating: "not ", count: 20_000) + "selection", ":18:14: error: condition is 80009 characters long; the limit is 4096"),
+        ] {
+            let project = try temporaryProject()
+            try edit(project, Self.detection) { $0.replacingOccurrences(of: "condition: selection", with: "condition: \(condition)") }
+            for arguments in [["check"], ["build", "--output", project.appendingPathComponent("out").path],
+                              ["diff", repositoryRoot.path, project.path, "--fail-on", "error"]] {
+                let result = try run("o365kit", arguments, in: project)
+                #expect(result.status == 1, "\(arguments[0]): \(result.stderr.suffix(500))")
+                if arguments[0] != "diff" {
+                    #expect(result.stderr.contains(Self.detection + message), "\(arguments[0]): \(result.stderr.prefix(800))")
+                }
+            }
+        }
+    }
+
+    /// A tab in a detection was "detection file is empty" at 1:1, plus "no detection file" in
+    /// the correlation that uses it; a duplicate key in o365kit.yaml printed the whole file.
+    @Test func yamlSyntaxErrorsPointAtTheirLine() throws {
+        let project = try temporaryProject()
+        try edit(project, Self.detection) { $0.replacingOccurrences(of: "  condition: selection", with: "\tcondition: selection") }
+        let tab = try run("o365kit", ["check"], in: project)
+        #expect(tab.status == 1)
+        #expect(tab.stderr.contains(Self.detection + ":18:1: error: invalid YAML"), "\(tab.stderr)")
+        #expect(!tab.stderr.contains("empty") && !tab.stderr.contains("no detection file"), "\(tab.stderr)")
+
+        let settings = try temporaryProject()
+        try edit(settings, "mappings/o365kit.yaml") { $0 + "\npackage:\n  name: again\n" }
+        let duplicate = try run("o365kit", ["check"], in: settings)
+        #expect(duplicate.status == 1)
+        let lines = try String(contentsOf: settings.appendingPathComponent("mappings/o365kit.yaml"), encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let second = lines.lastIndex { $0.hasPrefix("package:") }! + 1
+        #expect(duplicate.stderr.contains("mappings/o365kit.yaml:\(second):1: error: duplicate key 'package' in one mapping [bad-yaml]"), "\(duplicate.stderr)")
+        #expect(duplicate.stderr.split(separator: "\n").count < 5, "no file dump: \(duplicate.stderr)")
+    }
+}
