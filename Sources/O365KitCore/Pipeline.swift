@@ -73,7 +73,7 @@ public func loadProject(_ paths: ProjectPaths, diagnostics: DiagnosticCollector)
     let catalog = loadAttackCatalog(paths, diagnostics: diagnostics)
     let operations = loadOperations(paths.operations, diagnostics: diagnostics)
     let logonErrors = loadLogonErrors(paths.logonErrors, diagnostics: diagnostics)
-    let lock = loadRuleLock(paths.lock, diagnostics: diagnostics)
+    let lock = loadRuleLock(paths.lock, range: settings?.ruleIDs, diagnostics: diagnostics)
     let native = loadNativeRuleIndex(paths.nativeWazuhRules, diagnostics: diagnostics)
     guard let settings, let catalog, let operations, let logonErrors, let lock, let native else { return nil }
     return ParsedProject(settings: settings, catalog: catalog, operations: operations, logonErrors: logonErrors, lock: lock, native: native)

@@ -50,4 +50,31 @@ import Testing
         #expect(duplicate.stderr.contains("mappings/o365kit.yaml:\(second):1: error: duplicate key 'package' in one mapping [bad-yaml]"), "\(duplicate.stderr)")
         #expect(duplicate.stderr.split(separator: "\n").count < 5, "no file dump: \(duplicate.stderr)")
     }
+
+    /// Settings and lock entries that were silently accepted.
+    @Test func settingsAndLockThatWouldMisbuildAreRefused() throws {
+        let key = "detection:collection_ediscovery_search_started_or_exported"
+        for (file, from, to, message) in [
+            ("mappings/o365kit.yaml", "credential-access: 7", "credential_access: 7",
+             ":39:5: error: levels.tactics names 'credential_access', which is no ATT&CK tactic; did you mean 'credential-access'? [bad-settings]"),
+            ("mappings/o365kit.yaml", "name: o365kit", "name: a/b",
+             ":5:9: error: package.name 'a/b' is not a valid app id: a letter, then letters, digits, '.', '_' or '-' [bad-settings]"),
+            ("mappings/rules.lock.json", "\"id\" : 103236", "\"id\" : 100001",
+             ":4:1: error: rule id 100001 of '\(key)' is outside wazuh.rule_ids 103000–106099; restore the lock from git"),
+            ("mappings/rules.lock.json", "\"id\" : 103236", "\"id\" : \"103236\"",
+             ":4:1: error: the lock file is not valid: rules[\"\(key)\"].id: expected a number; restore it from git"),
+        ] {
+            let project = try temporaryProject()
+            try edit(project, file) { text in
+                #expect(text.contains(from))
+                return text.replacingOccurrences(of: from, with: to)
+            }
+            for command in ["check", "build"] {
+                let result = try run("o365kit", [command, "--output", project.appendingPathComponent("out").path].prefix(command == "check" ? 1 : 3).map { $0 }, in: project)
+                #expect(result.status == 1, "\(command) \(to): \(result.stderr.suffix(400))")
+                #expect(result.stderr.contains(file + message), "\(command) \(to): \(result.stderr.prefix(600))")
+            }
+            #expect(!FileManager.default.fileExists(atPath: project.appendingPathComponent("out").path), "nothing written")
+        }
+    }
 }

@@ -18,6 +18,7 @@ func loadSettings(_ url: URL, diagnostics: DiagnosticCollector) -> ProjectSettin
         return nil
     }
     var reader = SettingsReader(path: path, diagnostics: diagnostics)
+    let errorsBefore = diagnostics.count(.error)
     let top = reader.mapping(root, allowed: ["package", "wazuh", "levels", "logon_errors"])
     let package = reader.mapping(top["package"], allowed: ["name", "version"], required: true)
     let wazuh = reader.mapping(top["wazuh"], allowed: ["profile", "rule_ids", "attack_ids"], required: true)
@@ -26,6 +27,10 @@ func loadSettings(_ url: URL, diagnostics: DiagnosticCollector) -> ProjectSettin
     let logon = reader.mapping(top["logon_errors"], allowed: ["parent_operation"], required: true)
 
     let name = reader.string(package["name"], key: "package.name")
+    // The name is the Splunk app id and part of the package file names.
+    if let n = name, n.value.wholeMatch(of: /[A-Za-z][A-Za-z0-9_.\-]*/) == nil {
+        diagnostics.emit(.error("bad-settings", "package.name '\(n.value)' is not a valid app id: a letter, then letters, digits, '.', '_' or '-'", at: n.location))
+    }
     let version = reader.string(package["version"], key: "package.version")
     if let v = version, v.value.split(separator: ".", omittingEmptySubsequences: false).count != 3
         || !v.value.split(separator: ".").allSatisfy({ Int($0) != nil }) {
@@ -48,8 +53,10 @@ func loadSettings(_ url: URL, diagnostics: DiagnosticCollector) -> ProjectSettin
     let defaultLevel = reader.int(levels["default"], key: "levels.default", range: 0...16)
     let noTechnique = reader.int(levels["no_technique"], key: "levels.no_technique", range: 0...16)
     var tacticLevels: [String: Int] = [:]
+    var tacticKeys: [Located<String>] = []
     if let node = levels["tactics"] {
         for (key, value) in reader.pairs(node, key: "levels.tactics") {
+            tacticKeys.append(key)
             if let level = reader.int(value, key: "levels.tactics.\(key.value)", range: 0...16) {
                 tacticLevels[key.value] = level.value
             }
@@ -59,8 +66,8 @@ func loadSettings(_ url: URL, diagnostics: DiagnosticCollector) -> ProjectSettin
     let attackIDs = wazuh["attack_ids"].flatMap { reader.string($0, key: "wazuh.attack_ids") }
 
     guard let name, let version, let profile, let first, let last, let defaultLevel, let noTechnique, let parent,
-          first.value <= last.value, !reader.failed else { return nil }
-    return ProjectSettings(
+          first.value <= last.value, !reader.failed, diagnostics.count(.error) == errorsBefore else { return nil }
+    var settings = ProjectSettings(
         packageName: name.value,
         packageVersion: version.value,
         profile: profile,
@@ -70,6 +77,8 @@ func loadSettings(_ url: URL, diagnostics: DiagnosticCollector) -> ProjectSettin
         managerAttackIDs: attackIDs,
         location: SourceLocation(path: path, line: 1, column: 1)
     )
+    settings.levelTacticKeys = tacticKeys
+    return settings
 }
 
 /// Turns a Yams error into `path:line:column: error: …`. `text` (the file) lets a duplicate

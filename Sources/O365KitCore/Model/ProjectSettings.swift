@@ -44,4 +44,6 @@ public struct ProjectSettings: Sendable {
     public var managerAttackIDs: Located<String>?
     /// Where the settings were read, for diagnostics about them.
     public var location: SourceLocation
+    /// The keys of `levels.tactics` where they were written (checked against the catalog).
+    public var levelTacticKeys: [Located<String>] = []
 }

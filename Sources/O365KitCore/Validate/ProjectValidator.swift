@@ -12,6 +12,7 @@ let projectValidators: [any ProjectValidator] = [
     OperationNameValidator(),
     RationaleValidator(),
     LogonErrorParentValidator(),
+    SettingsValidator(),
 ]
 
 /// Runs every validator. Returns the validated project only when no check found an error.
