@@ -77,4 +77,20 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: project.appendingPathComponent("out").path), "nothing written")
         }
     }
+
+    /// The documented csv-bom warning never fired (Foundation dropped the mark first); unsorted
+    /// rows were accepted silently.
+    @Test func aByteOrderMarkAndUnsortedRowsAreWarnedAbout() throws {
+        let project = try temporaryProject()
+        let url = project.appendingPathComponent("mappings/operations.csv")
+        var lines = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")
+        let moved = lines.remove(at: 2)
+        lines.insert(moved, at: 5)
+        try (Data([0xEF, 0xBB, 0xBF]) + Data(lines.joined(separator: "\n").utf8)).write(to: url)
+        let result = try run("o365kit", ["check"], in: project)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("mappings/operations.csv:1:1: warning: file starts with a UTF-8 byte order mark"), "\(result.stderr)")
+        let key = lines[5].hasPrefix("\"") ? String(lines[5].dropFirst().prefix { $0 != "\"" }) : String(lines[5].prefix { $0 != "," })
+        #expect(result.stderr.contains("mappings/operations.csv:6:1: warning: '\(key)' comes after"), "\(result.stderr)")
+    }
 }

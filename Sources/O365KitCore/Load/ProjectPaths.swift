@@ -39,8 +39,9 @@ public func displayPath(_ url: URL) -> String {
     return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
 }
 
-/// Reads a UTF-8 text file, or reports why it could not be read.
-func readText(_ url: URL, diagnostics: DiagnosticCollector) -> String? {
+/// Reads a UTF-8 text file, or reports why it could not be read. Foundation's decoding drops a
+/// leading byte order mark; `keepingBOM` keeps it for readers that warn about it (CSV).
+func readText(_ url: URL, keepingBOM: Bool = false, diagnostics: DiagnosticCollector) -> String? {
     guard let data = FileManager.default.contents(atPath: url.path) else {
         diagnostics.emit(.error("missing-file", "cannot read file", at: SourceLocation(path: displayPath(url))))
         return nil
@@ -49,5 +50,5 @@ func readText(_ url: URL, diagnostics: DiagnosticCollector) -> String? {
         diagnostics.emit(.error("encoding", "file is not valid UTF-8", at: SourceLocation(path: displayPath(url))))
         return nil
     }
-    return text
+    return keepingBOM && data.starts(with: [0xEF, 0xBB, 0xBF]) ? String(decoding: data, as: UTF8.self) : text
 }

@@ -6,8 +6,8 @@ import Foundation
 func loadAttackCatalog(_ paths: ProjectPaths, diagnostics: DiagnosticCollector) -> AttackCatalog? {
     let techniquesPath = displayPath(paths.attackTechniques)
     let tacticsPath = displayPath(paths.attackTactics)
-    guard let techniqueText = readText(paths.attackTechniques, diagnostics: diagnostics),
-          let tacticText = readText(paths.attackTactics, diagnostics: diagnostics),
+    guard let techniqueText = readText(paths.attackTechniques, keepingBOM: true, diagnostics: diagnostics),
+          let tacticText = readText(paths.attackTactics, keepingBOM: true, diagnostics: diagnostics),
           let techniqueTable = CSVReader(path: techniquesPath).read(techniqueText, diagnostics: diagnostics),
           let tacticTable = CSVReader(path: tacticsPath).read(tacticText, diagnostics: diagnostics)
     else { return nil }

@@ -22,7 +22,7 @@ struct RawRow {
 /// Reads one canonical table and checks its header.
 func loadRawTable(_ url: URL, required: [String], optional: [String], diagnostics: DiagnosticCollector) -> [RawRow]? {
     let path = displayPath(url)
-    guard let text = readText(url, diagnostics: diagnostics),
+    guard let text = readText(url, keepingBOM: true, diagnostics: diagnostics),
           let table = CSVReader(path: path).read(text, diagnostics: diagnostics) else { return nil }
     let known = Set(required + optional)
     var ok = true

@@ -13,6 +13,7 @@ let projectValidators: [any ProjectValidator] = [
     RationaleValidator(),
     LogonErrorParentValidator(),
     SettingsValidator(),
+    RowOrderValidator(),
 ]
 
 /// Runs every validator. Returns the validated project only when no check found an error.
