@@ -93,4 +93,34 @@ import Testing
         let key = lines[5].hasPrefix("\"") ? String(lines[5].dropFirst().prefix { $0 != "\"" }) : String(lines[5].prefix { $0 != "," })
         #expect(result.stderr.contains("mappings/operations.csv:6:1: warning: '\(key)' comes after"), "\(result.stderr)")
     }
+
+    /// A failed write rewrote the lock and part of output/ first, and printed a Cocoa dump; a
+    /// stray file survived build and `build --check` said "0 stale".
+    @Test func buildIsAllOrNothingAndOutputHoldsOnlyTheManifest() throws {
+        let project = try temporaryProject()
+        // A lock missing one entry: the build would write a new lock.
+        let entry = "\"detection:collection_ediscovery_search_started_or_exported\" : {\n      \"id\" : 103236,\n      \"status\" : \"active\"\n    },\n"
+        try edit(project, "mappings/rules.lock.json") { text in
+            #expect(text.contains(entry))
+            return text.replacingOccurrences(of: entry, with: "")
+        }
+        let lock = try Data(contentsOf: project.appendingPathComponent("mappings/rules.lock.json"))
+        let tooLong = project.appendingPathComponent(String(repeating: "o", count: 250)).path
+        let failed = try run("o365kit", ["build", "--output", tooLong], in: project)
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("error: cannot write") && failed.stderr.contains("output/ and the rule lock are unchanged"), "\(failed.stderr)")
+        #expect(!failed.stderr.contains("NSCocoaErrorDomain"))
+        #expect(try Data(contentsOf: project.appendingPathComponent("mappings/rules.lock.json")) == lock)
+
+        let built = try run("o365kit", ["build"], in: project)
+        #expect(built.status == 0, "\(built.stderr)")
+        #expect(try Data(contentsOf: project.appendingPathComponent("mappings/rules.lock.json")) != lock)
+        try Data("<group name=\"x,\"></group>\n".utf8).write(to: project.appendingPathComponent("output/wazuh/rules/9999-stray.xml"))
+        let check = try run("o365kit", ["build", "--check"], in: project)
+        #expect(check.status == 1)
+        #expect(check.stderr.contains("stale: output/wazuh/rules/9999-stray.xml: not generated"), "\(check.stderr)")
+        #expect(try run("o365kit", ["build"], in: project).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: project.appendingPathComponent("output/wazuh/rules/9999-stray.xml").path))
+        #expect(try run("o365kit", ["build", "--check"], in: project).status == 0)
+    }
 }

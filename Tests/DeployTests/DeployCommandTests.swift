@@ -1,4 +1,5 @@
 import Foundation
+import O365KitCore
 import RealWazuhEngine
 import Testing
 
@@ -41,13 +42,30 @@ import Testing
     /// A folder with output/wazuh/{rules,lists} and a password file.
     static func workspace() throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("o365kit-deploy-\(UUID().uuidString)")
-        for folder in ["output/wazuh/rules", "output/wazuh/lists"] {
-            try FileManager.default.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
-        }
-        try WazuhDeploymentTests.rules.data.write(to: root.appendingPathComponent("output/wazuh/rules/\(WazuhDeploymentTests.rules.name)"))
-        try WazuhDeploymentTests.list.data.write(to: root.appendingPathComponent("output/wazuh/lists/\(WazuhDeploymentTests.list.name)"))
+        try writeOutput(root, rules: WazuhDeploymentTests.rules.data)
         try Data((FakeWazuhManager.password + "\n").utf8).write(to: root.appendingPathComponent("password"))
         return root
+    }
+
+    /// `output/` as a build writes it: the files and their MANIFEST.json.
+    static func writeOutput(_ root: URL, rules: Data) throws {
+        try OutputWriter(root: root.appendingPathComponent("output")).write(OutputWriter.withManifest([
+            RenderedFile(path: "wazuh/rules/\(WazuhDeploymentTests.rules.name)", data: rules),
+            RenderedFile(path: "wazuh/lists/\(WazuhDeploymentTests.list.name)", data: WazuhDeploymentTests.list.data),
+        ]))
+    }
+
+    /// A stray file or a hand-edited one in output/ was deployed; only what the build made is.
+    @Test func onlyWhatTheBuildMadeIsDeployed() async throws {
+        let root = try Self.workspace()
+        try Data("<group name=\"x,\"></group>\n".utf8).write(to: root.appendingPathComponent("output/wazuh/rules/9999-stray.xml"))
+        let edited = root.appendingPathComponent("output/wazuh/lists/\(WazuhDeploymentTests.list.name)")
+        try Data("IdsLocked:T1078\n".utf8).write(to: edited)
+        let result = try await Self.o365kit(["deploy", "wazuh", "--url", "http://127.0.0.1:9", "--user", "u", "--password-file", "password", "--dry-run"],
+                                            in: root, environment: [:])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("output/wazuh/rules/9999-stray.xml is not in MANIFEST.json: o365kit build did not make it (remove it)"), "\(result.stderr)")
+        #expect(result.stderr.contains("output/wazuh/lists/o365kit-logon-errors differs from what o365kit build made"), "\(result.stderr)")
     }
 
     @Test func deploysDryRunsAndRollsBackThroughTheExecutable() async throws {
@@ -72,8 +90,7 @@ import Testing
         #expect(await fake.rules[WazuhDeploymentTests.rules.name] == WazuhDeploymentTests.rules.data)
 
         // A broken pack: validation fails, the manager keeps the deployed files, exit 1.
-        try Data("<group name=\"office365,\"><rule id=\"1\" level=\"3\">BROKEN</rule></group>\n".utf8)
-            .write(to: root.appendingPathComponent("output/wazuh/rules/\(WazuhDeploymentTests.rules.name)"))
+        try Self.writeOutput(root, rules: Data("<group name=\"office365,\"><rule id=\"1\" level=\"3\">BROKEN</rule></group>\n".utf8))
         await fake.configure { $0.validationFailsOn = "BROKEN" }
         let failed = try await fake.serve { port in
             try await Self.o365kit(["deploy", "wazuh", "--url", "http://127.0.0.1:\(port)", "--user", FakeWazuhManager.user, "--password-file", "password"],

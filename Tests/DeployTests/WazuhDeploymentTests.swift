@@ -263,9 +263,10 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("wazuh/rules"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: root.appendingPathComponent("wazuh/lists"), withIntermediateDirectories: true)
-        try Data("x".utf8).write(to: root.appendingPathComponent("wazuh/rules/a.xml"))
+        try OutputWriter(root: root).write(OutputWriter.withManifest([RenderedFile(path: "wazuh/rules/a.xml", contents: "x")]))
         #expect(try DeployFile.collect(output: root).map(\.managerPath) == ["etc/rules/a.xml"])
-        try Data("x".utf8).write(to: root.appendingPathComponent("wazuh/lists/bad.name"))
+        try OutputWriter(root: root).write(OutputWriter.withManifest([RenderedFile(path: "wazuh/rules/a.xml", contents: "x"),
+                                                                      RenderedFile(path: "wazuh/lists/bad.name", contents: "x")]))
         #expect(throws: WazuhAPIError.self) { try DeployFile.collect(output: root) }
     }
 }

@@ -28,8 +28,11 @@ public struct DeployFile: Sendable, Hashable {
 
     /// The rule files (`*.xml`) of `wazuh/rules/` and lists of `wazuh/lists/` under a
     /// build's output folder, sorted. Names are checked against the API's own patterns
-    /// (`^[\w\-]+\.xml$` for rules, `^[\-\w]+$` for lists) before anything is sent.
+    /// (`^[\w\-]+\.xml$` for rules, `^[\-\w]+$` for lists) before anything is sent. Only what
+    /// the build made is deployed: every file must be listed in the folder's `MANIFEST.json`
+    /// with the same sha256 (a stray file or a hand edit is refused, all of them named).
     public static func collect(output: URL) throws(WazuhAPIError) -> [DeployFile] {
+        let manifest = try readManifest(output)
         var files: [DeployFile] = []
         for kind in [Kind.rules, .lists] {
             let folder = output.appendingPathComponent("wazuh/\(kind.rawValue)")
@@ -46,10 +49,32 @@ public struct DeployFile: Sendable, Hashable {
                 files.append(DeployFile(kind: kind, name: name, data: data))
             }
         }
+        let problems = files.compactMap { file -> String? in
+            let path = "wazuh/\(file.kind.rawValue)/\(file.name)"
+            guard let sha = manifest[path] else { return "\(output.path)/\(path) is not in MANIFEST.json: o365kit build did not make it (remove it)" }
+            return sha == file.sha256 ? nil : "\(output.path)/\(path) differs from what o365kit build made (edited by hand? change the tables and build again)"
+        }
+        guard problems.isEmpty else { throw WazuhAPIError(step: "plan", message: problems.joined(separator: "; ")) }
         guard files.contains(where: { $0.kind == .rules }) else {
             throw WazuhAPIError(step: "plan", message: "no rule files in \(output.path)/wazuh/rules; run `o365kit build` first")
         }
         return files
+    }
+
+    /// path → sha256 of the build's `MANIFEST.json`.
+    static func readManifest(_ output: URL) throws(WazuhAPIError) -> [String: String] {
+        let url = output.appendingPathComponent(OutputWriter.manifestName)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw WazuhAPIError(step: "plan", message: "no \(url.path): deploy only what o365kit build made; run `o365kit build` first")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let entries = object["files"] as? [[String: Any]] else {
+            throw WazuhAPIError(step: "plan", message: "\(url.path) is not a build manifest; run `o365kit build` again")
+        }
+        var manifest: [String: String] = [:]
+        for entry in entries {
+            if let path = entry["path"] as? String, let sha = entry["sha256"] as? String { manifest[path] = sha }
+        }
+        return manifest
     }
 
     static func validName(_ name: String, kind: Kind) -> Bool {

@@ -8,8 +8,10 @@ struct BuildCommand: ParsableCommand {
         abstract: "Generate the Wazuh rules, the Splunk app, the ATT&CK coverage and the packages in output/.",
         discussion: """
             Validates first; on any error nothing is written. New table keys get the next free
-            rule id, recorded in mappings/rules.lock.json; files are written atomically and only
-            when their bytes change. Packaging is part of the build: output/packages/ holds the
+            rule id, recorded in mappings/rules.lock.json. The build is all or nothing: every
+            file, the manifest and the lock are written beside output/ first and swapped in only
+            when all succeeded; output/ then holds exactly what MANIFEST.json lists (--check
+            reports anything else). Packaging is part of the build: output/packages/ holds the
             Splunk app (.tgz), the Wazuh package (.tar.gz) and SHA256SUMS, byte-identical for
             the same input, so --check covers them too.
 
@@ -64,8 +66,12 @@ struct BuildCommand: ParsableCommand {
             return
         }
 
-        if lockStale { try writeAtomically(newLock, to: lockURL) }
-        changes = try writer.write(generation.files)
+        do {
+            changes = try writer.write(generation.files, lock: lockStale ? (lockURL, newLock) : nil)
+        } catch {
+            printError("error: \(error)\n")
+            throw ExitCode.failure
+        }
         emitSummary(generation, changes: changes, lockChanged: lockStale, checkOnly: false)
     }
 
