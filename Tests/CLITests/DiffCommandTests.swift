@@ -106,8 +106,9 @@ import Testing
         let changed = try #require(diff["changed"] as? [[String: Any]])
         #expect(changed.map { $0["key"] as? String } == ["operation:Update user."])
         #expect(changed.first?["levelAfter"] as? Int == 9)
+        // The Splunk-only detection gets no Wazuh rule id, as in build.
         let allocated = try #require(diff["allocated"] as? [[String: Any]])
-        #expect(allocated.map { $0["key"] as? String } == ["detection:collection_full_library_sync", "operation:Zz Export"])
+        #expect(allocated.map { $0["key"] as? String } == ["operation:Zz Export"])
         #expect((diff["retired"] as? [[String: Any]])?.map { $0["id"] as? Int } == [retiredID])
         let coverage = try #require(diff["coverage"] as? [[String: Any]])
         let collection = try #require(coverage.first { $0["tactic"] as? String == "collection" })
@@ -137,6 +138,77 @@ import Testing
         #expect(result.stdout.contains("| threshold | `100` | `50` |"), "\(result.stdout)")
         let folder = try run("o365kit", ["diff", "HEAD", root.path], in: root)
         #expect(folder.stdout.contains("threshold"))
+    }
+
+    /// Swapping two keys' ids gave "No semantic change" even with --fail-on removal; deleting
+    /// the lock re-ided every key without a word.
+    @Test func ruleIDMovesAreReportedAndFailTheRemovalGate() throws {
+        let first = "operation:Add device.", second = "operation:Add member to group."
+        let root = try Self.repository { root in
+            let url = root.appendingPathComponent("mappings/rules.lock.json")
+            let a = try Self.lockID(first, root), b = try Self.lockID(second, root)
+            let text = try String(contentsOf: url, encoding: .utf8)
+                .replacingOccurrences(of: "\"id\" : \(a),", with: "\"id\" : SWAP,")
+                .replacingOccurrences(of: "\"id\" : \(b),", with: "\"id\" : \(a),")
+                .replacingOccurrences(of: "\"id\" : SWAP,", with: "\"id\" : \(b),")
+            try Data(text.utf8).write(to: url)
+        }
+        let a = try Self.lockID(second, root), b = try Self.lockID(first, root)
+        let swapped = try run("o365kit", ["diff", "HEAD~1", "HEAD", "--fail-on", "removal"], in: root)
+        #expect(swapped.status == 1, "\(swapped.stdout)")
+        #expect(swapped.stdout.contains("**2 moved**"))
+        #expect(swapped.stdout.contains("| `\(first)` | \(a) | \(b) |") && swapped.stdout.contains("| `\(second)` | \(b) | \(a) |"), "\(swapped.stdout)")
+
+        try FileManager.default.removeItem(at: root.appendingPathComponent("mappings/rules.lock.json"))
+        let deleted = try run("o365kit", ["diff", "HEAD", "--fail-on", "removal", "--format", "json"], in: root)
+        #expect(deleted.status == 1)
+        let moved = (try JSONSerialization.jsonObject(with: Data(deleted.stdout.utf8)) as? [String: Any])?["moved"] as? [Any]
+        #expect((moved?.count ?? 0) > 200, "a deleted lock re-ids the keys: \(moved?.count ?? 0) moved")
+    }
+
+    /// diff allocated ids for Splunk-only detections, which build never writes, and an
+    /// unrelated error on head showed every detection id as retired.
+    @Test func ruleIDsAreResolvedAsBuildResolvesThem() throws {
+        let root = try Self.repository { root in
+            let url = root.appendingPathComponent("mappings/detections/credential_access_splunk_only_probe.yml")
+            try Data("""
+                title: Splunk only probe
+                id: 9f0c6a43-4c2e-4d7e-9a55-0f3b0f6f7d21
+                status: experimental
+                description: A detection only Splunk runs.
+                level: medium
+                tags:
+                  - attack.credential-access
+                  - attack.t1110
+                logsource:
+                  product: m365
+                  service: audit
+                detection:
+                  selection:
+                    Operation: UserLoginFailed
+                  condition: selection
+                o365kit:
+                  targets: [splunk]
+                  rationale: Probe.
+
+                """.utf8).write(to: url)
+        }
+        let added = try run("o365kit", ["diff", "HEAD~1", "HEAD", "--format", "json"], in: root)
+        let object = try JSONSerialization.jsonObject(with: Data(added.stdout.utf8)) as? [String: Any]
+        #expect((object?["allocated"] as? [Any])?.isEmpty == true, "\(added.stdout.prefix(2000))\(added.stderr)")
+
+        // An error elsewhere on head (an unknown technique) retires nothing.
+        try Self.editTable(root, "operations.csv") { lines in
+            let i = lines.firstIndex { $0.hasPrefix("Add member to group.,") }!
+            lines[i] = lines[i].replacingOccurrences(of: ",T1098,", with: ",T9999,")
+        }
+        let broken = try run("o365kit", ["diff", "HEAD", "--fail-on", "removal", "--format", "json"], in: root)
+        let report = try JSONSerialization.jsonObject(with: Data(broken.stdout.utf8)) as? [String: Any]
+        #expect((report?["retired"] as? [Any])?.isEmpty == true, "\(broken.stdout.prefix(2000))")
+        #expect(broken.status == 0, "no removal: \(broken.stderr)")
+        // …and the unknown id is no coverage gained.
+        let coverage = (report?["coverage"] as? [[String: Any]]) ?? []
+        #expect(!coverage.contains { ($0["gained"] as? [Any])?.contains { "\($0)".contains("T9999") } == true }, "\(coverage)")
     }
 
     @Test func unknownSideIsUsageError() throws {

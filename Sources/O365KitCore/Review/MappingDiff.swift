@@ -49,6 +49,14 @@ public struct MappingDiff: Sendable, Codable, Hashable {
         public var id: Int
     }
 
+    /// A key whose rule id changed: alerts, dashboards and site rules that name the old id
+    /// break, so a move counts as a removal.
+    public struct RuleIDMove: Sendable, Codable, Hashable {
+        public var key: String
+        public var before: Int
+        public var after: Int
+    }
+
     /// Techniques gained and lost under one tactic.
     public struct Coverage: Sendable, Codable, Hashable {
         public var tactic: String
@@ -73,13 +81,15 @@ public struct MappingDiff: Sendable, Codable, Hashable {
     public var retired: [RuleID]
     /// Retired keys that came back with their old id.
     public var revived: [RuleID]
+    /// Keys whose id differs between the sides (a hand-edited or deleted lock).
+    public var moved: [RuleIDMove]
     public var coverage: [Coverage]
     /// Findings on head that base did not have, and findings base had that head does not.
     public var introduced: [Finding]
     public var resolved: [Finding]
 
     public var isEmpty: Bool {
-        added.isEmpty && removed.isEmpty && changed.isEmpty && allocated.isEmpty && retired.isEmpty && revived.isEmpty
+        added.isEmpty && removed.isEmpty && changed.isEmpty && allocated.isEmpty && retired.isEmpty && revived.isEmpty && moved.isEmpty
             && coverage.isEmpty && introduced.isEmpty && resolved.isEmpty
     }
 
@@ -119,9 +129,13 @@ public struct MappingDiff: Sendable, Codable, Hashable {
             return same ? nil : change
         }
 
-        var allocated: [RuleID] = [], retired: [RuleID] = [], revived: [RuleID] = []
+        var allocated: [RuleID] = [], retired: [RuleID] = [], revived: [RuleID] = [], moved: [RuleIDMove] = []
         for key in Set(base.lock.rules.keys).union(head.lock.rules.keys).sorted() {
             let old = base.lock.rules[key], new = head.lock.rules[key]
+            if let old, let new, old.id != new.id {
+                moved.append(RuleIDMove(key: key, before: old.id, after: new.id))
+                continue
+            }
             switch (old?.status, new?.status) {
             case (nil, .active?): allocated.append(RuleID(key: key, id: new!.id))
             case (.active?, .retired?): retired.append(RuleID(key: key, id: new!.id))
@@ -133,12 +147,14 @@ public struct MappingDiff: Sendable, Codable, Hashable {
         self.allocated = allocated
         self.retired = retired
         self.revived = revived
+        self.moved = moved
 
         func covered(_ side: MappingSnapshot) -> [String: Set<String>] {
             var byTactic: [String: Set<String>] = [:]
             for e in side.entries.values {
+                // An id the side's catalog does not know covers nothing (its finding is reported).
                 for id in e.techniques {
-                    for tactic in side.catalog?.techniques[id]?.tactics ?? ["unknown"] { byTactic[tactic, default: []].insert(id) }
+                    for tactic in side.catalog?.techniques[id]?.tactics ?? [] { byTactic[tactic, default: []].insert(id) }
                 }
             }
             return byTactic
@@ -169,7 +185,7 @@ public struct MappingDiff: Sendable, Codable, Hashable {
         switch gate {
         case "error": return introduced.contains { $0.severity == "error" }
         case "warning": return introduced.contains { $0.severity == "error" || $0.severity == "warning" }
-        case "removal": return !removed.isEmpty || !retired.isEmpty
+        case "removal": return !removed.isEmpty || !retired.isEmpty || !moved.isEmpty
         default: return false
         }
     }

@@ -14,6 +14,7 @@ public enum MappingDiffReport {
         out += "\(diff.added.count) added, \(diff.removed.count) removed, \(remapped.count) remapped, \(levels.count) level change(s), "
         out += "\(attributes.count) detection change(s); rule ids: \(diff.allocated.count) allocated, \(diff.retired.count) retired"
         out += diff.revived.isEmpty ? "" : ", \(diff.revived.count) revived"
+        out += diff.moved.isEmpty ? "" : ", **\(diff.moved.count) moved**"
         out += "; ATT&CK coverage: +\(gained) / −\(lost) technique-tactic pair(s); findings: \(diff.introduced.count) introduced, \(diff.resolved.count) resolved.\n"
 
         if !remapped.isEmpty {
@@ -47,6 +48,11 @@ public enum MappingDiffReport {
             for (verb, list) in [("allocated", diff.allocated), ("retired", diff.retired), ("revived", diff.revived)] {
                 for r in list { out += "| \(verb) | \(r.id) | \(code(r.key)) |\n" }
             }
+        }
+        if !diff.moved.isEmpty {
+            out += "\n### Rule ids moved\n\nRule ids never move once assigned: alerts, dashboards and site rules that name the old id break."
+            out += " Restore `mappings/rules.lock.json` from the base unless this is intended.\n\n| Key | Before | After |\n| --- | --- | --- |\n"
+            for m in diff.moved { out += "| \(code(m.key)) | \(m.before) | \(m.after) |\n" }
         }
         if !diff.coverage.isEmpty {
             out += "\n### ATT&CK coverage\n\n| Tactic | Gained | Lost |\n| --- | --- | --- |\n"

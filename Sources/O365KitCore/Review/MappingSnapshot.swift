@@ -41,24 +41,20 @@ public struct MappingSnapshot: Sendable {
             // The detections as the build reads them: their ATT&CK tags, and the rules (and
             // so the lock keys and levels) the build would give them.
             let detectionSet = loadDetectionSet(paths, catalog: parsed.catalog, diagnostics: diagnostics)
-            if let project = validate(parsed, diagnostics: diagnostics) {
-                let plan = detectionSet.map { planWazuhDetections($0, project: project, diagnostics: diagnostics) }
-                var keys = ruleKeys(project)
-                let known = Set(keys)
-                var seen = known
-                // Without a valid detection set its rules cannot be planned; its locked keys stay
-                // active so that the diff does not report their ids as retired.
-                let planned = plan?.keys ?? project.lock.rules.filter { $0.key.hasPrefix("detection:") && $0.value.status == .active }.map(\.key).sorted()
-                keys += (planned + detections.map(\.key).sorted()).filter { seen.insert($0).inserted }
-                if let ids = resolveRuleIDs(keys: keys, lock: project.lock, range: project.settings.ruleIDs,
-                                            diagnostics: diagnostics, lockPath: displayPath(paths.lock)) {
+            // Rule ids are resolved exactly as `build` resolves them, and only when `build`
+            // would get that far (no error before): a side with errors keeps its committed lock,
+            // so an unrelated error never shows as retired ids.
+            if let project = validate(parsed, diagnostics: diagnostics), let detectionSet, !diagnostics.hasErrors {
+                let plan = planWazuhDetections(detectionSet, project: project, diagnostics: diagnostics)
+                let ids = diagnostics.hasErrors ? nil
+                    : resolveRuleIDs(keys: ruleKeys(project) + plan.keys, lock: project.lock, range: project.settings.ruleIDs,
+                                     diagnostics: diagnostics, lockPath: displayPath(paths.lock))
+                if let ids {
                     snapshot.lock = ids.lock
                     let pack = translateWazuhRules(project, ids: ids, diagnostics: diagnostics)
                     var levels = Dictionary(pack.rules.map { ($0.origin.key, $0.level) }, uniquingKeysWith: { a, _ in a })
-                    if let plan, let detectionSet {
-                        for rule in translateWazuhDetections(plan, pack: pack, project: project, detections: detectionSet, ids: ids).rules {
-                            levels["detection:\(rule.detection)"] = max(levels["detection:\(rule.detection)"] ?? 0, rule.level)
-                        }
+                    for rule in translateWazuhDetections(plan, pack: pack, project: project, detections: detectionSet, ids: ids).rules {
+                        levels["detection:\(rule.detection)"] = max(levels["detection:\(rule.detection)"] ?? 0, rule.level)
                     }
                     snapshot.add(project.operations, project.logonErrors, levels: levels)
                     for index in detections.indices { detections[index].level = levels[detections[index].key] }
