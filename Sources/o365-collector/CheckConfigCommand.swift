@@ -6,12 +6,12 @@ struct CheckConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
         abstract: "Validate a configuration and print it with secrets redacted.",
-        discussion: """
+        discussion: helpText("""
         Problems are printed as path:line:column: error: message, all at once; exit 2 when any.
 
         Examples:
           o365-collector check-config --config /etc/o365-collector/collector.yaml
-        """
+        """)
     )
 
     @OptionGroup var options: ConfigOptions

@@ -8,7 +8,7 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Collect audit records.",
-        discussion: """
+        discussion: helpText("""
         Exit codes: 0 everything listed was delivered (or, without --once, stopped by SIGTERM/SIGINT); \
         1 something could not be collected after retries (--once); 2 the configuration, state directory \
         or a credential is unusable.
@@ -16,7 +16,7 @@ struct RunCommand: AsyncParsableCommand {
         Examples:
           o365-collector run --config collector.yaml --once
           o365-collector run --config collector.yaml --log-level debug
-        """
+        """)
     )
 
     @OptionGroup var options: ConfigOptions

@@ -6,7 +6,7 @@ struct O365Kit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "o365kit",
         abstract: "Validate Office 365 ATT&CK mapping tables and generate Wazuh rules, a Splunk app and ATT&CK coverage from them.",
-        discussion: """
+        discussion: helpText("""
             Exit codes: 0 success; 1 findings (errors, or warnings with --strict) or stale output; 64 bad usage.
 
             Examples:
@@ -16,7 +16,7 @@ struct O365Kit: AsyncParsableCommand {
               o365kit test --events samples.jsonl --expect samples.expect.jsonl
               o365kit diff origin/main       # what this branch changes, as Markdown
               o365kit deploy wazuh --url https://manager:55000 --user wazuh-wui --dry-run
-            """,
+            """),
         version: o365kitVersion,
         subcommands: [BuildCommand.self, CheckCommand.self, TestCommand.self, DiffCommand.self, DeployCommand.self]
     )

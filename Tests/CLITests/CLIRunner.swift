@@ -44,3 +44,9 @@ func temporaryProject() throws -> URL {
     }
     return root
 }
+
+/// Applies `change` to the text of `path` under `root`.
+func editFile(_ root: URL, _ path: String, _ change: (String) -> String) throws {
+    let url = root.appendingPathComponent(path)
+    try Data(change(try String(contentsOf: url, encoding: .utf8)).utf8).write(to: url)
+}

@@ -98,6 +98,16 @@ import Testing
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(rebuild.stdout.utf8)) as? [String: Any])
         #expect(summary["changed"] as? [String] == ["wazuh/rules/9100-o365kit_mappings.xml"])
         #expect((summary["rules"] as? Int ?? 0) >= 151)
+        // One shape whatever the outcome: ok, the findings (warnings too) and their counts.
+        #expect(summary["ok"] as? Bool == true)
+        #expect((summary["warnings"] as? Int ?? 0) > 0 && (summary["diagnostics"] as? [Any])?.isEmpty == false)
+        try editFile(root, "mappings/o365kit.yaml") { $0.replacingOccurrences(of: "name: o365kit", with: "name: a/b") }
+        let failed = try run("o365kit", ["build", "--format", "json"], in: root)
+        #expect(failed.status == 1)
+        let failure = try #require(try JSONSerialization.jsonObject(with: Data(failed.stdout.utf8)) as? [String: Any])
+        #expect(failure["ok"] as? Bool == false && failure["errors"] as? Int == 1)
+        #expect((failure["diagnostics"] as? [[String: Any]])?.contains { $0["id"] as? String == "bad-settings" } == true, "\(failed.stdout.prefix(800))")
+        #expect(Set(summary.keys).isSuperset(of: failure.keys), "the failure's keys are a subset of the success's")
     }
 
     @Test func buildWritesBothPackagesAndCheckCoversThem() throws {
@@ -126,6 +136,25 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("wazuh/rules/9100-o365kit_mappings.xml").path))
         #expect(FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("MANIFEST.json").path))
+    }
+
+    /// Help was wrapped twice: single words on lines of their own, examples split mid-line.
+    @Test func helpFitsEightyColumnsWithoutOrphanWords() throws {
+        for (tool, commands) in [("o365kit", [[], ["build"], ["check"], ["test"], ["diff"], ["deploy"], ["deploy", "wazuh"]]),
+                                 ("o365-collector", [[], ["run"], ["check-config"]])] {
+            for command in commands {
+                let help = try run(tool, command + ["--help"], in: repositoryRoot).stdout
+                let lines = help.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                let prose = lines.prefix { !$0.hasPrefix("USAGE:") }
+                #expect(prose.allSatisfy { $0.count <= 80 }, "\(tool) \(command): \(prose.filter { $0.count > 80 })")
+                // The symptom of wrapping twice: one word on a line, and the paragraph goes on.
+                let prose2 = Array(prose)
+                let orphans = zip(prose2, prose2.dropFirst()).filter { line, next in
+                    !line.isEmpty && !line.hasPrefix(" ") && !line.contains(" ") && !next.isEmpty && !next.hasPrefix(" ")
+                }
+                #expect(orphans.isEmpty, "\(tool) \(command): \(orphans.map(\.0))")
+            }
+        }
     }
 }
 
@@ -165,4 +194,5 @@ import Testing
             #expect(result.stderr.contains(", 0 not in the tables"), "\(file): \(result.stderr)")
         }
     }
+
 }

@@ -6,7 +6,7 @@ struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
         abstract: "Generate the Wazuh rules, the Splunk app, the ATT&CK coverage and the packages in output/.",
-        discussion: """
+        discussion: helpText("""
             Validates first; on any error nothing is written. New table keys get the next free
             rule id, recorded in mappings/rules.lock.json. The build is all or nothing: every
             file, the manifest and the lock are written beside output/ first and swapped in only
@@ -17,9 +17,10 @@ struct BuildCommand: ParsableCommand {
 
             Examples:
               o365kit build
-              o365kit build --check               exit 1 and list what is stale, write nothing
+              # Exit 1 and list what is stale; write nothing
+              o365kit build --check
               o365kit build --mappings my/mappings --output /tmp/pack
-            """
+            """)
     )
 
     @OptionGroup var project: ProjectOptions
@@ -39,12 +40,12 @@ struct BuildCommand: ParsableCommand {
         let outputRoot = output.hasSuffix("/") ? output : output + "/"
         let generation = generate(project.paths, outputRoot: outputRoot, diagnostics: diagnostics)
         let failed = report.fails(diagnostics)
+        // Findings go to stderr as text in either format when the build fails.
         if report.format == .text || generation == nil || failed {
             printError(DiagnosticFormatter.text(diagnostics.sorted))
         }
         guard let generation, !failed else {
-            if report.format == .json { print(DiagnosticFormatter.json(diagnostics.sorted), terminator: "") }
-            printError("build failed: \(diagnostics.count(.error)) error(s), \(diagnostics.count(.warning)) warning(s); nothing was written\n")
+            emit(BuildReport(ok: false, diagnostics: diagnostics), text: "build failed: \(diagnostics.count(.error)) error(s), \(diagnostics.count(.warning)) warning(s); nothing was written\n")
             throw ExitCode.failure
         }
 
@@ -58,49 +59,76 @@ struct BuildCommand: ParsableCommand {
         if check {
             var stale = changes.map { "\(outputRoot)\($0.path): \($0.verb)" }
             if lockStale { stale.insert("\(displayPath(lockURL)): rule ids would change", at: 0) }
-            emitSummary(generation, changes: changes, lockChanged: lockStale, checkOnly: true)
-            if !stale.isEmpty {
-                printError(stale.map { "stale: \($0)\n" }.joined() + "output is stale; run `make pack` (o365kit build) and commit the result\n")
-                throw ExitCode.failure
-            }
+            var result = BuildReport(ok: stale.isEmpty, diagnostics: diagnostics, generation: generation, changes: changes, lockChanged: lockStale, checkOnly: true)
+            result.stale = stale
+            emit(result, text: summary(generation, changes: changes, lockChanged: lockStale, checkOnly: true)
+                 + (stale.isEmpty ? "" : stale.map { "stale: \($0)\n" }.joined() + "output is stale; run `make pack` (o365kit build) and commit the result\n"))
+            if !stale.isEmpty { throw ExitCode.failure }
             return
         }
 
         do {
             changes = try writer.write(generation.files, lock: lockStale ? (lockURL, newLock) : nil)
         } catch {
-            printError("error: \(error)\n")
+            var result = BuildReport(ok: false, diagnostics: diagnostics)
+            result.error = "\(error)"
+            emit(result, text: "error: \(error)\n")
             throw ExitCode.failure
         }
-        emitSummary(generation, changes: changes, lockChanged: lockStale, checkOnly: false)
+        emit(BuildReport(ok: true, diagnostics: diagnostics, generation: generation, changes: changes, lockChanged: lockStale, checkOnly: false),
+             text: summary(generation, changes: changes, lockChanged: lockStale, checkOnly: false))
     }
 
-    private func emitSummary(_ generation: Generation, changes: [OutputWriter.Change], lockChanged: Bool, checkOnly: Bool) {
+    /// The one report of `--format json`, whatever the outcome: `ok`, the diagnostics and
+    /// their counts, and, when the build got that far, what it made and changed.
+    struct BuildReport: Encodable {
+        var ok: Bool
+        var diagnostics: [Diagnostic]
+        var errors: Int
+        var warnings: Int
+        var rules: Int?
+        var operationRules: Int?
+        var logonErrorRules: Int?
+        var files: [String]?
+        var changed: [String]?
+        var lockChanged: Bool?
+        var checkOnly: Bool?
+        var stale: [String]?
+        var error: String?
+
+        init(ok: Bool, diagnostics: DiagnosticCollector, generation: Generation? = nil, changes: [OutputWriter.Change] = [], lockChanged: Bool? = nil, checkOnly: Bool? = nil) {
+            self.ok = ok
+            self.diagnostics = diagnostics.sorted
+            errors = diagnostics.count(.error)
+            warnings = diagnostics.count(.warning)
+            if let generation {
+                let rules = generation.pack.rules
+                self.rules = rules.count
+                operationRules = rules.filter { $0.origin.key.hasPrefix("operation:") }.count
+                logonErrorRules = rules.filter { $0.origin.key.hasPrefix("logon-error:") }.count
+                files = generation.files.map(\.path)
+                changed = changes.map(\.path)
+            }
+            self.lockChanged = lockChanged
+            self.checkOnly = checkOnly
+        }
+    }
+
+    /// The JSON report on stdout, or `text` on stderr.
+    private func emit(_ result: BuildReport, text: String) {
+        if report.format == .json { print(encodeJSON(result), terminator: "") } else { printError(text) }
+    }
+
+    private func summary(_ generation: Generation, changes: [OutputWriter.Change], lockChanged: Bool, checkOnly: Bool) -> String {
         let rules = generation.pack.rules
         let operations = rules.filter { $0.origin.key.hasPrefix("operation:") }.count
         let logonErrors = rules.filter { $0.origin.key.hasPrefix("logon-error:") }.count
-        switch report.format {
-        case .json:
-            struct Summary: Encodable {
-                var rules: Int
-                var operationRules: Int
-                var logonErrorRules: Int
-                var files: [String]
-                var changed: [String]
-                var lockChanged: Bool
-                var checkOnly: Bool
-            }
-            print(encodeJSON(Summary(
-                rules: rules.count, operationRules: operations, logonErrorRules: logonErrors,
-                files: generation.files.map(\.path), changed: changes.map(\.path), lockChanged: lockChanged, checkOnly: checkOnly
-            )), terminator: "")
-        case .text:
-            let verb = checkOnly ? "checked" : "built"
-            let detections = "\(generation.wazuhDetections.rules.count) Wazuh detection rules, \(generation.splunkSearches.count) Splunk searches"
-            printError("\(verb) \(rules.count) Wazuh rules (\(operations) operations, \(logonErrors) LogonErrors), \(detections) in \(generation.files.count) files; \(changes.count) file(s) \(checkOnly ? "stale" : "changed")\(lockChanged ? ", rule lock \(checkOnly ? "stale" : "updated")" : "")\n")
-            if verbose {
-                printError("stages: " + generation.timings.map { String(format: "%@ %.2fs", $0.stage, $0.seconds) }.joined(separator: ", ") + "\n")
-            }
+        let verb = checkOnly ? "checked" : "built"
+        let detections = "\(generation.wazuhDetections.rules.count) Wazuh detection rules, \(generation.splunkSearches.count) Splunk searches"
+        var text = "\(verb) \(rules.count) Wazuh rules (\(operations) operations, \(logonErrors) LogonErrors), \(detections) in \(generation.files.count) files; \(changes.count) file(s) \(checkOnly ? "stale" : "changed")\(lockChanged ? ", rule lock \(checkOnly ? "stale" : "updated")" : "")\n"
+        if verbose {
+            text += "stages: " + generation.timings.map { String(format: "%@ %.2fs", $0.stage, $0.seconds) }.joined(separator: ", ") + "\n"
         }
+        return text
     }
 }

@@ -6,7 +6,7 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate the mapping tables, settings and lock; write nothing.",
-        discussion: """
+        discussion: helpText("""
             Every finding is printed as `path:line:column: error|warning: message [check-id]`,
             sorted, followed by coverage statistics (rows by source, techniques and rows by
             tactic) and a summary. Runs the whole pipeline in memory, so problems in the
@@ -18,7 +18,7 @@ struct CheckCommand: ParsableCommand {
               o365kit check --strict
               o365kit check --events samples.jsonl
               o365kit check --mappings /tmp/copy/mappings --format json
-            """
+            """)
     )
 
     @OptionGroup var project: ProjectOptions

@@ -6,10 +6,11 @@ struct DeployCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deploy",
         abstract: "Deploy the generated pack to a SIEM.",
-        discussion: """
+        discussion: helpText("""
             Examples:
-              o365kit deploy wazuh --url https://manager:55000 --user wazuh-wui --password-file ~/.wazuh-pass --dry-run
-            """,
+              o365kit deploy wazuh --url https://manager:55000 --user wazuh-wui \\
+                  --password-file ~/.wazuh-pass --dry-run
+            """),
         subcommands: [DeployWazuhCommand.self]
     )
 }
@@ -18,7 +19,7 @@ struct DeployWazuhCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wazuh",
         abstract: "Upload the rule files and CDB lists to a Wazuh 4.x manager, register the lists, prove the pack there, and load it.",
-        discussion: """
+        discussion: helpText("""
             Uses the Wazuh server API: authenticates, refuses Wazuh 5.x, downloads the
             manager's copies of our files and its ossec.conf (every node's, in a cluster),
             uploads new and changed lists, registers them in ossec.conf (<ruleset><list>),
@@ -39,12 +40,15 @@ struct DeployWazuhCommand: AsyncParsableCommand {
 
             Examples:
               # What would change, without changing anything
-              WAZUH_API_PASSWORD=… o365kit deploy wazuh --url https://manager:55000 --user wazuh-wui --dry-run
+              WAZUH_API_PASSWORD=… o365kit deploy wazuh --url https://manager:55000 \\
+                  --user wazuh-wui --dry-run
               # Deploy, verifying the manager's certificate against its CA
-              o365kit deploy wazuh --url https://manager:55000 --user wazuh-wui --password-file pass.txt --ca-file root-ca.pem
+              o365kit deploy wazuh --url https://manager:55000 --user wazuh-wui \\
+                  --password-file pass.txt --ca-file root-ca.pem
               # For a pipeline: a JSON report on stdout, restart instead of hot reload
-              o365kit deploy wazuh --url https://manager:55000 --password-file pass.txt --restart --format json
-            """
+              o365kit deploy wazuh --url https://manager:55000 --password-file pass.txt \\
+                  --restart --format json
+            """)
     )
 
     @Option(help: "The manager's API address, e.g. https://manager:55000.")

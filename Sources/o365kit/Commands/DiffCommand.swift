@@ -6,7 +6,7 @@ struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "Show what a change to the mappings means: remaps, levels, rule ids, ATT&CK coverage, findings.",
-        discussion: """
+        discussion: helpText("""
             Each side is a folder (holding mappings/, or a mappings folder itself) or a git
             revision, whose mappings/ is extracted with git archive. The head defaults to the
             working tree. Both sides are loaded, validated and resolved (rule ids) as `build`
@@ -19,7 +19,7 @@ struct DiffCommand: ParsableCommand {
               o365kit diff origin/main
               o365kit diff v0.1.0 HEAD --format json
               o365kit diff ../other-checkout ./ --fail-on error --fail-on removal
-            """
+            """)
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case markdown, json }

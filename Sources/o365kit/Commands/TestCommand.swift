@@ -6,7 +6,7 @@ struct TestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
         abstract: "Run audit records through the native and generated Wazuh rules and check expectations.",
-        discussion: """
+        discussion: helpText("""
             Each line of --events is an audit record, bare or wrapped as the wodle sends it
             ({"integration":"office365","office365":{…}}). Records are evaluated in CreationTime
             order through Wazuh's native office365 rules and the generated rule files, with
@@ -31,10 +31,13 @@ struct TestCommand: AsyncParsableCommand {
               o365kit test --events samples.jsonl
               o365kit test --events samples.jsonl --expect samples.expect.jsonl
               o365kit test --events samples.jsonl --format json > results.json
-              o365kit test --events samples.jsonl --expect samples.expect.jsonl --output output/wazuh/tests
-              sudo o365kit test --events samples.jsonl --expect samples.expect.jsonl --logtest-socket /var/ossec/queue/sockets/logtest
-              WAZUH_API_PASSWORD=… o365kit test --events samples.jsonl --manager https://manager:55000 --user wazuh-wui --ca-file root-ca.pem
-            """
+              o365kit test --events samples.jsonl --expect samples.expect.jsonl \\
+                  --output output/wazuh/tests
+              sudo o365kit test --events samples.jsonl --expect samples.expect.jsonl \\
+                  --logtest-socket /var/ossec/queue/sockets/logtest
+              WAZUH_API_PASSWORD=… o365kit test --events samples.jsonl \\
+                  --manager https://manager:55000 --user wazuh-wui --ca-file root-ca.pem
+            """)
     )
 
     @Option(help: "JSON-lines file of audit records.")
