@@ -123,4 +123,13 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: project.appendingPathComponent("output/wazuh/rules/9999-stray.xml").path))
         #expect(try run("o365kit", ["build", "--check"], in: project).status == 0)
     }
+
+    /// An attacker address with a typo turned the CDB list into a regex, silently.
+    @Test func anInvalidAddressInAnIPListIsLocated() throws {
+        let project = try temporaryProject()
+        try edit(project, "mappings/environment.yaml") { $0.replacingOccurrences(of: "\"198.51.100.23\"", with: "\"198.51.100.x\"") }
+        let result = try run("o365kit", ["check"], in: project)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("mappings/environment.yaml:12:7: error: '198.51.100.x' in known_attacker_ips is not an IP address"), "\(result.stderr)")
+    }
 }

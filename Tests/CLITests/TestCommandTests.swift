@@ -42,7 +42,7 @@ import Testing
     @Test func mismatchesAndBadLinesExitOneWithLocations() throws {
         let root = try Self.builtProject()
         try Data((Self.role + "\n{oops\n").utf8).write(to: root.appendingPathComponent("events.jsonl"))
-        try Data("{\"line\": 1, \"rule\": 91545}\n{\"line\": 7, \"rule\": 1}\n".utf8).write(to: root.appendingPathComponent("expect.jsonl"))
+        try Data("{\"line\": 1, \"rule\": 91545}\n{\"line\": 7, \"rule\": 91545}\n".utf8).write(to: root.appendingPathComponent("expect.jsonl"))
         let role = try Self.ruleID("operation:Add member to role.", in: root)
 
         let result = try run("o365kit", ["test", "--events", "events.jsonl", "--expect", "expect.jsonl"], in: root)
@@ -52,6 +52,17 @@ import Testing
         #expect(errors.contains { $0.hasPrefix("events.jsonl:2: error: invalid JSON") })
         #expect(errors.contains("expect.jsonl:1: error: events.jsonl:1 (Id r1): expected rule 91545, got rule \(role) (level 6) [expectation-failed]"))
         #expect(errors.contains("expect.jsonl:2: error: no record on line 7 of the events file [unknown-record]"))
+    }
+
+    /// An expectation naming a rule nobody defines was written to the .ini as "expects no rule".
+    @Test func anExpectationOnAnUnknownRuleIsAnError() throws {
+        let root = try Self.builtProject()
+        try Data((Self.role + "\n").utf8).write(to: root.appendingPathComponent("events.jsonl"))
+        try Data("{\"line\": 1, \"rule\": 999999}\n".utf8).write(to: root.appendingPathComponent("expect.jsonl"))
+        let result = try run("o365kit", ["test", "--events", "events.jsonl", "--expect", "expect.jsonl", "--output", "tests"], in: root)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("expect.jsonl:1: error: rule 999999 is defined neither by Wazuh's office365 rules nor by the pack [unknown-rule]"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("tests").path))
     }
 
     @Test func jsonReportListsRecordsAndSummary() throws {

@@ -50,6 +50,22 @@ public struct TestExpectation: Sendable, Hashable {
     }
 }
 
+extension TestExpectation {
+    /// Expectations naming a rule id the rule set (native and generated) does not define: a
+    /// typo would otherwise read as "no rule" and be written to the .ini as such.
+    public static func unknownRules(_ expectations: [TestExpectation], in pack: RulePack) -> [Diagnostic] {
+        expectations.compactMap { expectation in
+            let id: Int?
+            switch expectation.outcome {
+            case .rule(let rule): id = rule
+            case .not(let rule): id = rule
+            }
+            guard let id, pack.ruleSet.rule(id: id) == nil else { return nil }
+            return .error("unknown-rule", "rule \(id) is defined neither by Wazuh's office365 rules nor by the pack", at: expectation.location)
+        }
+    }
+}
+
 public enum TestExpectationReader {
     /// Reads an expectations file; bad lines become located errors and are left out.
     public static func read(_ data: Data, path: String, diagnostics: DiagnosticCollector) -> [TestExpectation] {

@@ -96,6 +96,9 @@ struct TestCommand: AsyncParsableCommand {
             printError(DiagnosticFormatter.text(diagnostics.sorted))
             throw ExitCode.failure
         }
+        // Reported with the run's other findings; the .ini is then not written.
+        let unknown = TestExpectation.unknownRules(expectations, in: pack)
+        diagnostics.emit(unknown)
         let result: RuleTest
         if let engine = try logtestClient() {
             do {
@@ -111,7 +114,7 @@ struct TestCommand: AsyncParsableCommand {
         }
         for mismatch in result.mismatches { diagnostics.emit(mismatch.diagnostic(eventsPath: eventsPath)) }
 
-        if let output {
+        if let output, unknown.isEmpty {
             let title = eventsURL.lastPathComponent
             let ini = RulesetTestIni.render(events: records, run: result, expectations: expectations, pack: pack, title: title)
             let folder = URL(fileURLWithPath: output)

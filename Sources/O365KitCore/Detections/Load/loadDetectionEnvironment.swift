@@ -32,7 +32,15 @@ func loadDetectionEnvironment(_ url: URL, diagnostics: DiagnosticCollector) -> D
                 reader.error("bad-environment", "placeholder '\(name.value)' must be a list of values", at: list)
                 continue
             }
-            let values = reader.strings(list, what: "placeholders.\(name.value)").map(\.value)
+            let located = reader.strings(list, what: "placeholders.\(name.value)")
+            // `*_ips` lists become CDB lists of exact addresses; anything else would turn
+            // the list into a pattern that matches something else, or nothing.
+            if name.value.hasSuffix("_ips") {
+                for value in located where !isIPAddress(value.value) {
+                    reader.error("bad-environment", "'\(value.value)' in \(name.value) is not an IP address (one IPv4 or IPv6 address per entry, no mask)", at: value.location)
+                }
+            }
+            let values = located.map(\.value)
             if values.isEmpty {
                 reader.error("bad-environment", "placeholder '\(name.value)' has no values; a rule using it could never match", at: list)
             }
@@ -40,4 +48,10 @@ func loadDetectionEnvironment(_ url: URL, diagnostics: DiagnosticCollector) -> D
         }
     }
     return reader.failed ? nil : DetectionEnvironment(placeholders: placeholders, path: path)
+}
+
+/// Whether `text` is one IPv4 (dotted quad) or IPv6 address, as `inet_pton` reads them.
+func isIPAddress(_ text: String) -> Bool {
+    var v4 = in_addr(), v6 = in6_addr()
+    return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
 }
