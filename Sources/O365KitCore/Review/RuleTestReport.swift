@@ -67,6 +67,12 @@ public enum RuleTestReport {
         var diagnostics: [Diagnostic]
     }
 
+    /// The report of a run over no records (the rule set is not even loaded), same shape.
+    public static func emptyJSON(diagnostics: [Diagnostic]) -> String {
+        encodeJSON(JSONReport(records: [], summary: RuleTest.Summary(records: 0, alerts: 0, generated: 0, native: 0, unmatched: 0, expectations: 0, failed: 0),
+                              mismatches: [], diagnostics: diagnostics))
+    }
+
     /// `{"records":[…],"summary":{…},"mismatches":[…],"diagnostics":[…]}` with sorted keys.
     public static func json(_ run: RuleTest, pack: RulePack, diagnostics: [Diagnostic]) -> String {
         let records = run.outcomes.map { o in

@@ -78,7 +78,6 @@ struct TestCommand: AsyncParsableCommand {
         let rulesURL = URL(fileURLWithPath: rulesDir)
         let listsURL = listsDir.map { URL(fileURLWithPath: $0) } ?? rulesURL.deletingLastPathComponent().appendingPathComponent("lists")
         let paths = ProjectPaths(mappings: URL(fileURLWithPath: mappings), templates: URL(fileURLWithPath: "templates"))
-        let pack = RulePack.load(native: paths.nativeWazuhRules, rulesDirectory: rulesURL, listsDirectory: listsURL, diagnostics: diagnostics)
 
         let eventsURL = URL(fileURLWithPath: events)
         let eventsPath = displayPath(eventsURL)
@@ -92,6 +91,14 @@ struct TestCommand: AsyncParsableCommand {
             expectations = TestExpectationReader.read(data, path: displayPath(url), diagnostics: diagnostics)
         }
         let records = TestEventReader.read(eventData, path: eventsPath, diagnostics: diagnostics)
+        // Nothing to run: say so without compiling the rule set (seconds of CPU).
+        if records.isEmpty && expectations.isEmpty && !diagnostics.hasErrors {
+            diagnostics.emit(.warning("no-records", "the events file holds no records", at: SourceLocation(path: eventsPath, line: 1, column: 1)))
+            printError(DiagnosticFormatter.text(diagnostics.sorted))
+            if format == .json { print(RuleTestReport.emptyJSON(diagnostics: diagnostics.sorted), terminator: "") }
+            return
+        }
+        let pack = RulePack.load(native: paths.nativeWazuhRules, rulesDirectory: rulesURL, listsDirectory: listsURL, diagnostics: diagnostics)
         guard let pack else {
             printError(DiagnosticFormatter.text(diagnostics.sorted))
             throw ExitCode.failure
