@@ -47,8 +47,25 @@ func readText(_ url: URL, keepingBOM: Bool = false, diagnostics: DiagnosticColle
         return nil
     }
     guard let text = String(data: data, encoding: .utf8) else {
-        diagnostics.emit(.error("encoding", "file is not valid UTF-8", at: SourceLocation(path: displayPath(url))))
+        diagnostics.emit(.error("encoding", "file is not valid UTF-8 (save it as UTF-8)", at: firstInvalidUTF8(data, path: displayPath(url))))
         return nil
     }
     return keepingBOM && data.starts(with: [0xEF, 0xBB, 0xBF]) ? String(decoding: data, as: UTF8.self) : text
+}
+
+/// Where the first byte that is not UTF-8 sits (line, and column in scalars).
+func firstInvalidUTF8(_ data: Data, path: String) -> SourceLocation {
+    var parser = Unicode.UTF8.ForwardParser()
+    var iterator = data.makeIterator()
+    var line = 1, column = 1
+    while true {
+        switch parser.parseScalar(from: &iterator) {
+        case .valid(let scalar):
+            if scalar.count == 1 && scalar.first == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+        case .error:
+            return SourceLocation(path: path, line: line, column: column)
+        case .emptyInput:
+            return SourceLocation(path: path, line: line, column: column)
+        }
+    }
 }

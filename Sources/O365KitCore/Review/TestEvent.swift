@@ -130,8 +130,16 @@ public enum TestEventReader {
         return wrapped
     }
 
+    /// The largest record line read. Real audit records are a few KiB (analysisd itself cuts
+    /// an event at 64 KiB); a line beyond this is an error, not a reason to run out of memory.
+    static let maxLineBytes = 1 << 20
+
     static func decode(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, range: Range<Int>, source: Data, path: String, diagnostics: DiagnosticCollector) -> TestEvent? {
         let at = SourceLocation(path: path, line: lineNumber)
+        guard line.count <= maxLineBytes else {
+            diagnostics.emit(.error("bad-event", "the record is \(line.count) bytes long; the limit is \(maxLineBytes)", at: at))
+            return nil
+        }
         guard line.first == UInt8(ascii: "{") else {
             diagnostics.emit(.error("bad-event", "expected a JSON object (an audit record, or {\"integration\":\"office365\",\"office365\":{…}})", at: at))
             return nil

@@ -6,6 +6,9 @@
 /// do), because the canonical tables may be large and `Character` iteration is slow.
 public struct CSVReader {
     public var path: String
+    /// The longest cell accepted: the tables' longest (a rationale) is under 400 bytes, and an
+    /// unbounded cell (a missing closing quote, a pasted file) would go into every later stage.
+    public static let maxCellBytes = 4_096
 
     public init(path: String) {
         self.path = path
@@ -34,6 +37,10 @@ public struct CSVReader {
         var lineHasContent = false
 
         func endCell() {
+            if cell.count > Self.maxCellBytes {
+                diagnostics.emit(.error("malformed-cell", "the cell is \(cell.count) bytes long; the limit is \(Self.maxCellBytes)", at: cellStart))
+                cell.removeAll(keepingCapacity: true)
+            }
             cells.append(Located(String(decoding: cell, as: UTF8.self), at: cellStart))
             quoted.append(cellQuoted)
             cell.removeAll(keepingCapacity: true)
