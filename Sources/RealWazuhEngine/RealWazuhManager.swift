@@ -104,22 +104,35 @@ public struct RealWazuhManager: Sendable {
         try run(home.appendingPathComponent("bin/wazuh-control"), [command])
     }
 
+    /// Runs `program` and waits for it with `posix_spawn` and a blocking `waitpid`, not
+    /// Foundation's `Process`: under a loaded parallel test run, `Process.waitUntilExit` missed
+    /// the exit of `wazuh-control` (a zombie left unreaped, the test hung in CI). Through bash
+    /// that closes every inherited descriptor above 2 first, so the daemons `start` leaves
+    /// running never hold another test's pipe or socket open. Output goes to a file: the
+    /// daemons keep their stdout open, so a pipe would not reach end-of-file while they live.
     private func run(_ program: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = program
-        process.arguments = arguments
-        // A file, not a pipe: the daemons `start` leaves running inherit its descriptors, and a
-        // pipe would not reach end-of-file while they live.
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("wazuh-control-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try? handle.close()
-        return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        let script = #"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec "$0" "$@""#
+        let argv = ["/bin/bash", "-c", script, program.path] + arguments
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var cArguments = argv.map { strdup($0) }
+        defer { cArguments.forEach { free($0) } }
+        cArguments.append(nil)
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/bash", &actions, nil, cArguments, environ)
+        guard spawned == 0 else { throw RealEngineError("cannot run \(program.path): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw RealEngineError("waiting for \(program.path): \(String(cString: strerror(errno)))") }
+        }
+        // WIFEXITED / WEXITSTATUS, which Swift does not import as functions.
+        let exited = status & 0x7f == 0
+        return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
 }
