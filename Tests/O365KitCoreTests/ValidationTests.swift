@@ -26,6 +26,7 @@ import Testing
         #expect(generation == nil ? true : false, "expected the build to fail")
         #expect(summary(diagnostics, root: project.root) == [
             "mappings/operations.csv:3:15: error: unknown-technique",
+            "mappings/operations.csv:4:1: warning: unsorted-row",
             "mappings/operations.csv:4:18: error: revoked-technique",
             "mappings/operations.csv:5:1: error: duplicate-row",
             "mappings/operations.csv:8:1: error: conflicting-row",
@@ -66,7 +67,7 @@ import Testing
         let project = try TestProject()
         try project.setOperations(["DlpRuleMatch,,T1213,,x,test", "DLPRuleMatch,,T1213,,y,test", "UserLoginFailed,,T1110,,ok,test"])
         let (_, diagnostics) = project.generate()
-        #expect(summary(diagnostics, root: project.root) == ["mappings/operations.csv:3:1: error: ambiguous-key"])
+        #expect(summary(diagnostics, root: project.root) == ["mappings/operations.csv:3:1: error: ambiguous-key", "mappings/operations.csv:3:1: warning: unsorted-row"])
     }
 
     @Test func emptyCellsUnsafeNamesAndBadLevels() throws {
