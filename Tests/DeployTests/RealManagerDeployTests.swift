@@ -47,13 +47,26 @@ struct RealManagerDeployTests {
             let listing = try await client.call(WazuhAPIRequest(.GET, "/\(kind)/files?relative_dirname=etc/\(kind)&limit=500"), step: "list \(kind)")
             for item in listing.affectedItems.compactMap({ $0 as? [String: Any] }) {
                 let name = try #require(item["filename"] as? String)
-                let file = try await client.raw(WazuhAPIRequest(.GET, "/\(kind)/files/\(name)?raw=true"), step: "download")
-                hashes["etc/\(kind)/\(name)"] = DeployFile.sha256(file.body)
+                hashes["etc/\(kind)/\(name)"] = DeployFile.sha256(try await raw("/\(kind)/files/\(name)?raw=true", &client))
             }
         }
-        let configuration = try await client.raw(WazuhAPIRequest(.GET, "/manager/configuration?raw=true"), step: "configuration")
-        hashes["etc/ossec.conf"] = DeployFile.sha256(configuration.body)
+        hashes["etc/ossec.conf"] = DeployFile.sha256(try await raw("/manager/configuration?raw=true", &client))
         return hashes
+    }
+
+    /// A file's bytes as the API serves them. An answer that is not the file (a busy API's
+    /// HTTP 500, error 1017, under a loaded CI run) is asked again, and never hashed as if it
+    /// were the file.
+    static func raw(_ path: String, _ client: inout WazuhAPIClient) async throws -> Data {
+        var last = ""
+        for _ in 0..<10 {
+            let response = try await client.raw(WazuhAPIRequest(.GET, path), step: "snapshot")
+            let envelope = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
+            if response.status == 200, envelope?["error"] == nil { return response.body }
+            last = "HTTP \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
+            try await Task.sleep(nanoseconds: 1_000_000_000)
+        }
+        throw RealEngineError("GET \(path) did not give the file: \(last)")
     }
 
     /// The snapshot now equals `before`; otherwise names every path that differs.
@@ -294,7 +307,14 @@ struct RealManagerDeployTests {
         // 3. A rule file the manager already held and cannot load (left by a hand edit): every
         //    rule upload fails with 1113, and the message names that file.
         try manager.placeRuleFile("8000-hand_edit.xml", Data("<group name=\"x,\">\n  <rule id=\"100900\" level=\"3\">\n    <no_such_option>x</no_such_option>\n  </rule>\n</group>\n".utf8))
-        let withHandEdit = try await Self.snapshot(manager)
+        // The API lists files with a short delay (seen in CI: absent from a listing taken at
+        // once); the manager "already holds" the file once its API shows it.
+        var withHandEdit = try await Self.snapshot(manager)
+        for _ in 0..<30 where withHandEdit["etc/rules/8000-hand_edit.xml"] == nil {
+            try await Task.sleep(nanoseconds: 1_000_000_000)
+            withHandEdit = try await Self.snapshot(manager)
+        }
+        #expect(withHandEdit["etc/rules/8000-hand_edit.xml"] != nil)
         let (r3, _) = try await Self.deploy(manager, files: next.files, cases: next.cases)
         #expect(r3.outcome == .failed)
         #expect(r3.error?.message.contains("8000-hand_edit.xml") == true, "\(String(describing: r3.error))")
