@@ -6,12 +6,6 @@ import Testing
 @Suite struct BadInputTests {
     static let detection = "mappings/detections/collection_sharepoint_file_accessed.yml"
 
-    /// `project` with `transform` applied to one file.
-    func edit(_ project: URL, _ path: String, _ transform: (String) -> String) throws {
-        let url = project.appendingPathComponent(path)
-        try Data(transform(try String(contentsOf: url, encoding: .utf8)).utf8).write(to: url)
-    }
-
     /// 5,000 nested parentheses or 20,000 `not`s killed check, build and diff with SIGSEGV.
     @Test func aDeepOrHugeConditionIsALocatedErrorNotACrash() throws {
         for (condition, message) in [
@@ -19,7 +13,7 @@ import Testing
             (String(repeating: "not ", count: 20_000) + "selection", ":18:14: error: condition is 80009 characters long; the limit is 4096"),
         ] {
             let project = try temporaryProject()
-            try edit(project, Self.detection) { $0.replacingOccurrences(of: "condition: selection", with: "condition: \(condition)") }
+            try editFile(project, Self.detection) { $0.replacingOccurrences(of: "condition: selection", with: "condition: \(condition)") }
             for arguments in [["check"], ["build", "--output", project.appendingPathComponent("out").path],
                               ["diff", repositoryRoot.path, project.path, "--fail-on", "error"]] {
                 let result = try run("o365kit", arguments, in: project)
@@ -35,14 +29,14 @@ import Testing
     /// the correlation that uses it; a duplicate key in o365kit.yaml printed the whole file.
     @Test func yamlSyntaxErrorsPointAtTheirLine() throws {
         let project = try temporaryProject()
-        try edit(project, Self.detection) { $0.replacingOccurrences(of: "  condition: selection", with: "\tcondition: selection") }
+        try editFile(project, Self.detection) { $0.replacingOccurrences(of: "  condition: selection", with: "\tcondition: selection") }
         let tab = try run("o365kit", ["check"], in: project)
         #expect(tab.status == 1)
         #expect(tab.stderr.contains(Self.detection + ":18:1: error: invalid YAML"), "\(tab.stderr)")
         #expect(!tab.stderr.contains("empty") && !tab.stderr.contains("no detection file"), "\(tab.stderr)")
 
         let settings = try temporaryProject()
-        try edit(settings, "mappings/o365kit.yaml") { $0 + "\npackage:\n  name: again\n" }
+        try editFile(settings, "mappings/o365kit.yaml") { $0 + "\npackage:\n  name: again\n" }
         let duplicate = try run("o365kit", ["check"], in: settings)
         #expect(duplicate.status == 1)
         let lines = try String(contentsOf: settings.appendingPathComponent("mappings/o365kit.yaml"), encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
@@ -65,7 +59,7 @@ import Testing
              ":4:1: error: the lock file is not valid: rules[\"\(key)\"].id: expected a number; restore it from git"),
         ] {
             let project = try temporaryProject()
-            try edit(project, file) { text in
+            try editFile(project, file) { text in
                 #expect(text.contains(from))
                 return text.replacingOccurrences(of: from, with: to)
             }
@@ -100,7 +94,7 @@ import Testing
         let project = try temporaryProject()
         // A lock missing one entry: the build would write a new lock.
         let entry = "\"detection:collection_ediscovery_search_started_or_exported\" : {\n      \"id\" : 103236,\n      \"status\" : \"active\"\n    },\n"
-        try edit(project, "mappings/rules.lock.json") { text in
+        try editFile(project, "mappings/rules.lock.json") { text in
             #expect(text.contains(entry))
             return text.replacingOccurrences(of: entry, with: "")
         }
@@ -127,7 +121,7 @@ import Testing
     /// An attacker address with a typo turned the CDB list into a regex, silently.
     @Test func anInvalidAddressInAnIPListIsLocated() throws {
         let project = try temporaryProject()
-        try edit(project, "mappings/environment.yaml") { $0.replacingOccurrences(of: "\"198.51.100.23\"", with: "\"198.51.100.x\"") }
+        try editFile(project, "mappings/environment.yaml") { $0.replacingOccurrences(of: "\"198.51.100.23\"", with: "\"198.51.100.x\"") }
         let result = try run("o365kit", ["check"], in: project)
         #expect(result.status == 1)
         #expect(result.stderr.contains("mappings/environment.yaml:12:7: error: '198.51.100.x' in known_attacker_ips is not an IP address"), "\(result.stderr)")
