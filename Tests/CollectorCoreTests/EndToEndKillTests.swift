@@ -14,16 +14,7 @@ func waitForExit(_ p: Process) async {
 /// that the JSONL file holds every record Id exactly once.
 @Suite(.serialized) struct EndToEndKillTests {
     /// The executable, built next to the test bundle.
-    static var executable: URL? {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("o365-collector")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent().appendingPathComponent("o365-collector") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
+    static var executable: URL? { builtExecutable("o365-collector") }
 
     func launch(_ exe: URL, config: String, stderr: URL) throws -> Process {
         let p = Process()

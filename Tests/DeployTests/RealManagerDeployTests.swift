@@ -399,15 +399,7 @@ struct RealManagerDeployTests {
 
 /// Runs the built `o365-collector` once.
 enum EndToEndCollector {
-    static var executable: URL? {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("o365-collector")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return nil
-    }
+    static var executable: URL? { builtExecutable("o365-collector") }
 
     /// The Management Activity content type a record of this workload is listed under.
     static func contentType(_ record: [String: Any]) -> String {

@@ -8,19 +8,14 @@ import Testing
 /// random edits (structural characters, deletions, duplications, swaps, control bytes,
 /// invalid UTF-8) and must end without a crash, and with every problem a diagnostic located
 /// in that input (its path, a line ≥ 1). A failure prints the seed and case to replay.
+extension SeededGenerator {
+    /// 0..<n (0 when n is 0).
+    mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
+}
+
 @Suite struct FuzzTests {
-    /// SplitMix64: small, seedable, and the same sequence on every platform.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-    }
+    /// The differential test's SplitMix64 (`SeededGenerator`): the same sequence everywhere.
+    typealias Random = SeededGenerator
 
     static let seed: UInt64 = 20_261_207
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
