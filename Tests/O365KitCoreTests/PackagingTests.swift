@@ -116,8 +116,10 @@ import Testing
         let files = generation.files.filter { !$0.path.hasPrefix(PackagePaths.folder) && $0.path != OutputWriter.manifestName } + [searches]
         #expect(verifySplunkApp(files, appID: settings.packageName, outputRoot: "output/").isEmpty)
         let diagnostics = DiagnosticCollector()
-        let packages = buildPackages(files, settings: settings, outputRoot: "output/", diagnostics: diagnostics)
-        let app = try #require(packages.first { $0.path == PackagePaths.splunk(settings) })
+        var translation = try #require(generation.translation(of: SplunkTarget.self))
+        let package = SplunkTarget().package(files, &translation, model: generation.model, templates: generation.model.templates, diagnostics: diagnostics)
+        let app = try #require(package.archive)
+        #expect(app.path == PackagePaths.splunk(settings))
         let member = try TarArchive.read(try Gzip.decompress(app.data)).first { $0.path == "o365kit/default/savedsearches.conf" }
         #expect(member?.data == searches.data)
     }

@@ -110,7 +110,7 @@ import WazuhRuleEngine
     }
 
     @Test func savedSearchesConfIsWellFormed() throws {
-        let file = try #require(Self.generation.files.first { $0.path == SplunkDetectionPaths.savedSearches })
+        let file = try #require(Self.generation.files.first { $0.path == SplunkAppPaths.savedSearches("o365kit") })
         var stanzas: [String] = []
         var keys: Set<String> = []
         var current: [String: String] = [:]

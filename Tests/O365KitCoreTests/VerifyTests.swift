@@ -58,8 +58,7 @@ import Testing
         #expect(first.message.contains("0755-office365_rules.xml, which analysisd loads after 0100-o365kit_mappings.xml"))
         // Under the shipped name nothing is out of order.
         let shipped = verifyWazuhRules(file, pack: generation.pack, project: generation.project, schema: schema, schemaPath: "rules.rng",
-                                       outputRoot: "output/", loadOrder: wazuhLoadOrder(project: generation.project, pack: generation.pack,
-                                                                                       detections: generation.wazuhDetections))
+                                       outputRoot: "output/", loadOrder: WazuhLoadOrder(project: generation.project, translation: generation.wazuh))
         #expect(shipped.isEmpty, "\(shipped)")
     }
 
@@ -79,8 +78,7 @@ import Testing
         rules.append(moved + "\n</group>" + tail.dropFirst().joined(separator: "\n</group>"))
         let edited = RenderedFile(path: file.path, contents: rules.joined(separator: "\n\n  <rule "))
         let findings = verifyWazuhRules(edited, pack: generation.pack, project: generation.project, schema: schema, schemaPath: "rules.rng",
-                                        outputRoot: "output/", loadOrder: wazuhLoadOrder(project: generation.project, pack: generation.pack,
-                                                                                        detections: generation.wazuhDetections))
+                                        outputRoot: "output/", loadOrder: WazuhLoadOrder(project: generation.project, translation: generation.wazuh))
         #expect(findings.contains { $0.id == "wazuh-load-order" && $0.message.contains("rule \(counted) is defined further down this file") }, "\(findings)")
     }
 

@@ -63,3 +63,19 @@ public struct AttackCatalog: Sendable {
     /// The platforms through which an Office 365 audit event can be evidence.
     public static let cloudPlatforms: Set<String> = ["SaaS", "Office Suite", "Identity Provider", "IaaS", "Office 365", "Azure AD"]
 }
+
+/// The tactics of the techniques, in matrix order.
+func tactics(of techniques: [String], in catalog: AttackCatalog) -> [String] {
+    let wanted = Set(techniques.flatMap { catalog.techniques[$0]?.tactics ?? [] })
+    return catalog.tactics.map(\.shortname).filter(wanted.contains)
+}
+
+/// ATT&CK ids in numeric order (T1001, T1001.001, …, T1003), as the catalog file sorts them.
+func attackOrder(_ a: String, _ b: String) -> Bool {
+    func parts(_ id: String) -> (Int, Int) {
+        let pieces = id.dropFirst().split(separator: ".")
+        return (Int(pieces.first ?? "") ?? 0, pieces.count > 1 ? Int(pieces[1]) ?? 0 : -1)
+    }
+    let (x, y) = (parts(a), parts(b))
+    return x != y ? x < y : a < b
+}

@@ -38,28 +38,23 @@ public struct MappingSnapshot: Sendable {
         if let parsed = loadProject(paths, diagnostics: diagnostics) {
             snapshot.catalog = parsed.catalog
             snapshot.lock = parsed.lock
-            // The detections as the build reads them: their ATT&CK tags, and the rules (and
-            // so the lock keys and levels) the build would give them.
-            let detectionSet = loadDetectionSet(paths, catalog: parsed.catalog, diagnostics: diagnostics)
             // Rule ids are resolved exactly as `build` resolves them, and only when `build`
             // would get that far (no error before): a side with errors keeps its committed lock,
-            // so an unrelated error never shows as retired ids.
-            if let project = validate(parsed, diagnostics: diagnostics), let detectionSet, !diagnostics.hasErrors {
-                let plan = planWazuhDetections(detectionSet, project: project, diagnostics: diagnostics)
-                let ids = diagnostics.hasErrors ? nil
-                    : resolveRuleIDs(keys: ruleKeys(project) + plan.keys, lock: project.lock, range: project.settings.ruleIDs,
-                                     diagnostics: diagnostics, lockPath: displayPath(paths.lock))
-                if let ids {
+            // so an unrelated error never shows as retired ids. Levels are the Wazuh rules'.
+            var clock = StageClock()
+            if let model = makeModel(parsed, paths: paths, outputRoot: "output/", diagnostics: diagnostics, clock: &clock) {
+                if let (planned, ids) = planTargets(GeneratorTargets.all, model: model, diagnostics: diagnostics),
+                   let plan = planned.lazy.compactMap({ $0.plan(of: WazuhTarget.self) }).first {
                     snapshot.lock = ids.lock
-                    let pack = translateWazuhRules(project, ids: ids, diagnostics: diagnostics)
-                    var levels = Dictionary(pack.rules.map { ($0.origin.key, $0.level) }, uniquingKeysWith: { a, _ in a })
-                    for rule in translateWazuhDetections(plan, pack: pack, project: project, detections: detectionSet, ids: ids).rules {
+                    let wazuh = WazuhTarget().translate(plan, model: model, ids: ids, diagnostics: diagnostics)
+                    var levels = Dictionary(wazuh.pack.rules.map { ($0.origin.key, $0.level) }, uniquingKeysWith: { a, _ in a })
+                    for rule in wazuh.detections.rules {
                         levels["detection:\(rule.detection)"] = max(levels["detection:\(rule.detection)"] ?? 0, rule.level)
                     }
-                    snapshot.add(project.operations, project.logonErrors, levels: levels)
+                    snapshot.add(model.project.operations, model.project.logonErrors, levels: levels)
                     for index in detections.indices { detections[index].level = levels[detections[index].key] }
                 } else {
-                    snapshot.add(project.operations, project.logonErrors, levels: [:])
+                    snapshot.add(model.project.operations, model.project.logonErrors, levels: [:])
                 }
             } else {
                 snapshot.add(parsed.operations, parsed.logonErrors, levels: [:])

@@ -1,11 +1,3 @@
-/// Output paths of the detection rules.
-public enum WazuhDetectionPaths {
-    /// Loads after `9100-o365kit_mappings.xml`, whose rules it refines (see `WazuhPackPaths.rules`).
-    public static let rules = "wazuh/rules/9200-o365kit_detections.xml"
-    /// `etc/lists/NAME` → `wazuh/lists/NAME` in the output.
-    public static func list(_ path: String) -> String { "wazuh/lists/" + path.dropFirst("etc/lists/".count) }
-}
-
 /// Renders the detection rules through the same templates as the mapping pack, and each
 /// CDB list as `key:placeholder` lines (no blank or comment lines: the API rejects them).
 func renderWazuhDetections(_ pack: WazuhDetectionPack, project: ValidatedProject, templates: TemplateSet) -> [RenderedFile] {

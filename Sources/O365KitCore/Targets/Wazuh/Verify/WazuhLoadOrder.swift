@@ -22,6 +22,16 @@ struct WazuhLoadOrder {
         self.files = RuleSet.loadOrder(files, path: \.path)
     }
 
+    /// The pack's two files and, in the native profile, Wazuh's office365 rules.
+    init(project: ValidatedProject, translation: WazuhTarget.Translation) {
+        var files = [File(path: WazuhPackPaths.rules, ids: Set(translation.pack.rules.map(\.id))),
+                     File(path: WazuhDetectionPaths.rules, ids: Set(translation.detections.rules.map(\.id)))]
+        if project.settings.profile == .native {
+            files.append(File(path: project.native.path, ids: project.native.ids))
+        }
+        self.init(files)
+    }
+
     /// Ids defined by the files that load before `path`.
     func defined(before path: String) -> Set<Int> {
         var ids: Set<Int> = []

@@ -16,9 +16,9 @@ struct SplunkAppInfo {
 }
 
 /// Renders `splunk/<app id>/`: the conf files and README through `templates/splunk/`, the
-/// lookup CSVs with `CSVWriter`. `savedsearches.conf`, when the detections stage renders
-/// one, is among `existing` and is only mentioned in the README here.
-func renderSplunkApp(_ project: ValidatedProject, lookups: [SplunkLookup], templates: TemplateSet, existing: [RenderedFile]) -> [RenderedFile] {
+/// lookup CSVs with `CSVWriter`. `savedsearches.conf`, rendered from the detections, is only
+/// mentioned in the README here.
+func renderSplunkApp(_ project: ValidatedProject, lookups: [SplunkLookup], templates: TemplateSet, hasSavedSearches: Bool) -> [RenderedFile] {
     let info = SplunkAppInfo(project.settings)
     let root = SplunkAppPaths.root(info.appID)
     let common: [String: Any] = [
@@ -56,7 +56,6 @@ func renderSplunkApp(_ project: ValidatedProject, lookups: [SplunkLookup], templ
     let fields: [[String: String]] = lookups.filter(\.automatic).flatMap { lookup in
         lookup.outputFields.map { ["field": $0, "lookup": lookup.name, "meaning": fieldMeanings[$0] ?? ""] }
     }
-    let hasSavedSearches = existing.contains { $0.path == SplunkAppPaths.savedSearches(info.appID) }
 
     var files = [
         RenderedFile(path: root + "default/app.conf", contents: render("app.conf")),

@@ -56,13 +56,3 @@ func splunkLookups(_ project: ValidatedProject) -> [SplunkLookup] {
         catalog.tactics.map { [$0.id, $0.shortname, $0.name, String($0.order)] })
     return lookups
 }
-
-/// ATT&CK ids in numeric order (T1001, T1001.001, …, T1003), as the catalog file sorts them.
-func attackOrder(_ a: String, _ b: String) -> Bool {
-    func parts(_ id: String) -> (Int, Int) {
-        let pieces = id.dropFirst().split(separator: ".")
-        return (Int(pieces.first ?? "") ?? 0, pieces.count > 1 ? Int(pieces[1]) ?? 0 : -1)
-    }
-    let (x, y) = (parts(a), parts(b))
-    return x != y ? x < y : a < b
-}

@@ -106,8 +106,8 @@ let legacyRootKey = "root:legacy-integration"
 /// native root needs at least 4 to be tried before it.
 let minimumLevelUnderNativeRoot = 4
 
-/// Every lock key a build needs, in the order new ids are handed out.
-func ruleKeys(_ project: ValidatedProject) -> [String] {
+/// The lock keys of the mapping rules, in the order new ids are handed out.
+func mappingRuleKeys(_ project: ValidatedProject) -> [String] {
     var keys: [String] = []
     if project.settings.profile == .legacyIntegration { keys.append(legacyRootKey) }
     keys += project.operations.filter { leftToNative($0, project) == nil }.map(\.key)
@@ -155,11 +155,6 @@ private func match(field: String, _ value: String) -> WazuhRule.Field {
         return .init(name: field, type: .osregex, negate: false, pattern: pattern)
     }
     return .init(name: field, type: .pcre2, negate: false, pattern: PCRE2Literal.exact(value))
-}
-
-func tactics(of techniques: [String], in catalog: AttackCatalog) -> [String] {
-    let wanted = Set(techniques.flatMap { catalog.techniques[$0]?.tactics ?? [] })
-    return catalog.tactics.map(\.shortname).filter(wanted.contains)
 }
 
 private func groups(_ techniques: [String], _ catalog: AttackCatalog) -> [String] {

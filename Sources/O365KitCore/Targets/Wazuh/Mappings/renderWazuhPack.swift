@@ -1,22 +1,5 @@
 import Foundation
 
-/// Output paths of the Wazuh pack, below the output folder.
-public enum WazuhPackPaths {
-    /// analysisd sorts the rule files of all rule folders together by file name (strcmp), and
-    /// a rule whose parent loads later is dropped. 9100 sorts after every stock file (0010 to
-    /// 0999, 0755 holds the office365 rules these hang under) and before `local_rules.xml`,
-    /// where a site refines our rules; the detection rules (9200) refine these.
-    public static let rules = "wazuh/rules/9100-o365kit_mappings.xml"
-    /// Names the pack's rule files had before; deploy removes them from a manager, where they
-    /// would load before the stock rules and only add warnings.
-    public static let retiredRuleFiles = ["0100-o365kit_mappings.xml", "0200-o365kit_detections.xml"]
-    public static let ruleMap = "wazuh/o365kit-rule-map.csv"
-    public static let logonErrorList = "wazuh/lists/o365kit-logon-errors"
-    public static let template = "wazuh/rules.xml.mustache"
-    public static let ruleTemplate = "wazuh/rule.xml.mustache"
-    public static let schema = "wazuh/rules.rng"
-}
-
 /// Renders the rule XML through its templates (one for the file, one for a rule), and the
 /// lookup data in code (CSV and CDB have one escaping rule each and nothing for a template
 /// to shape). Rules are rendered in parallel chunks and joined in order, so the bytes do
@@ -68,23 +51,6 @@ func ruleValues(_ rule: WazuhRule) -> TemplateValue {
         ("hasGroups", .flag(!rule.groups.isEmpty)),
         ("groups", .string(rule.groups.isEmpty ? "" : rule.groups.joined(separator: ",") + ",")),
     ])
-}
-
-/// Slots that concurrent workers fill by index; each index is written by one worker only.
-final class ConcurrentResults<Value>: @unchecked Sendable {
-    private var storage: [Value?]
-    private let lock = NSLock()
-
-    init(count: Int) {
-        storage = Array(repeating: nil, count: count)
-    }
-
-    subscript(index: Int) -> Value? {
-        get { lock.withLock { storage[index] } }
-        set { lock.withLock { storage[index] = newValue } }
-    }
-
-    var values: [Value] { lock.withLock { storage.compactMap { $0 } } }
 }
 
 /// `o365kit-rule-map.csv`: rule id → what it means, for dashboards and for joining alerts

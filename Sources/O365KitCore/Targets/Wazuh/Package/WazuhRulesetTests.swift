@@ -1,18 +1,6 @@
 import Foundation
 import WazuhRuleEngine
 
-/// Paths of the Wazuh package's extra files, below the output folder.
-public enum WazuhPackageFiles {
-    /// Wazuh's ruleset test format (`ruleset/testing/tests/*.ini`, run by `runtests.py`).
-    public static let tests = "wazuh/tests/o365kit.ini"
-    /// Correlation cases, several events in one session (`WazuhSequenceCase`).
-    public static let sequences = "wazuh/tests/o365kit-sequences.jsonl"
-    public static let install = "wazuh/INSTALL"
-    public static let installTemplate = "wazuh/INSTALL.mustache"
-    /// Where a manager keeps CDB lists; a rule's `<list>` must name exactly this path.
-    public static let listFolder = "etc/lists/"
-}
-
 /// One test case per generated rule: a record that fires it, in Wazuh's `.ini` format, so a
 /// site can replay the pack on its own manager with Wazuh's test runner; correlations, which
 /// need several events in one session, in `o365kit-sequences.jsonl`.

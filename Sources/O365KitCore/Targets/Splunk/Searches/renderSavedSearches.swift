@@ -1,15 +1,9 @@
 import Foundation
 
-/// Output paths of the Splunk content this stage owns (the rest of the app is packaging's).
-public enum SplunkDetectionPaths {
-    public static let savedSearches = "splunk/o365kit/default/savedsearches.conf"
-    public static let template = "splunk/savedsearches.conf.mustache"
-}
-
 /// `savedsearches.conf`: one stanza per search, shipped unscheduled (`enableSched = 0`) so an
 /// installed app alerts only once a site turns a search on. Values are single lines; nothing
 /// ends in a backslash, which the conf reader would take as a continuation.
-func renderSavedSearches(_ searches: [SplunkDetectionSearch], templates: TemplateSet) -> RenderedFile {
+func renderSavedSearches(_ searches: [SplunkDetectionSearch], appID: String, templates: TemplateSet) -> RenderedFile {
     func line(_ text: String) -> String {
         var out = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
         while out.hasSuffix("\\") || out.hasSuffix(" ") { out.removeLast() }
@@ -25,5 +19,5 @@ func renderSavedSearches(_ searches: [SplunkDetectionSearch], templates: Templat
             ("suppressPeriod", .string(s.suppressPeriod ?? "")),
         ])
     }
-    return RenderedFile(path: SplunkDetectionPaths.savedSearches, contents: templates.render(SplunkDetectionPaths.template, .object([("searches", .list(stanzas))])))
+    return RenderedFile(path: SplunkAppPaths.savedSearches(appID), contents: templates.render(SplunkAppPaths.savedSearchesTemplate, .object([("searches", .list(stanzas))])))
 }
