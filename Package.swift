@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "o365kit", targets: ["o365kit"]),
         .library(name: "O365KitCore", targets: ["O365KitCore"]),
+        .library(name: "O365KitReview", targets: ["O365KitReview"]),
+        .library(name: "O365KitDeploy", targets: ["O365KitDeploy"]),
         .library(name: "WazuhRuleEngine", targets: ["WazuhRuleEngine"]),
         .executable(name: "o365-collector", targets: ["o365-collector"]),
         .executable(name: "o365-api-emulator", targets: ["o365-api-emulator"]),
@@ -44,6 +46,23 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        /// `o365kit test` and `o365kit diff`, over the generator's public API.
+        .target(
+            name: "O365KitReview",
+            dependencies: ["O365KitCore", "WazuhRuleEngine", "WazuhServerAPI", .product(name: "Yams", package: "Yams")]
+        ),
+        /// `o365kit deploy`, over the generator's and review's public API.
+        .target(
+            name: "O365KitDeploy",
+            dependencies: ["O365KitCore", "O365KitReview", "WazuhServerAPI", "WazuhRuleEngine",
+                           .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        /// A client of Wazuh's server API (the manager's REST API on port 55000).
+        .target(
+            name: "WazuhServerAPI",
+            dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -53,6 +72,9 @@ let package = Package(
             name: "o365kit",
             dependencies: [
                 "O365KitCore",
+                "O365KitReview",
+                "O365KitDeploy",
+                "WazuhServerAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,11 +86,11 @@ let package = Package(
         /// Runs Wazuh's own engine (built from ../shared/wazuh-engine) for the tests: the judge.
         .target(
             name: "RealWazuhEngine",
-            dependencies: ["O365KitCore"]
+            dependencies: ["O365KitCore", "O365KitReview"]
         ),
         .testTarget(
             name: "O365KitCoreTests",
-            dependencies: ["O365KitCore", "RealWazuhEngine"]
+            dependencies: ["O365KitCore", "O365KitReview", "RealWazuhEngine"]
         ),
         .testTarget(
             name: "CLITests",
@@ -91,6 +113,9 @@ let package = Package(
             name: "DeployTests",
             dependencies: [
                 "O365KitCore",
+                "O365KitReview",
+                "O365KitDeploy",
+                "WazuhServerAPI",
                 "RealWazuhEngine",
                 "o365kit",
                 "o365-collector",

@@ -86,14 +86,35 @@ func makeModel(_ parsed: ParsedProject, paths: ProjectPaths, outputRoot: String,
                           outputRoot: outputRoot.hasSuffix("/") ? outputRoot : outputRoot + "/")
 }
 
-/// Plans every target and resolves all their rule keys against the lock at once; nil when
-/// a plan or the lock reported an error.
-func planTargets(_ targets: [any GeneratorTarget], model: GeneratorModel,
-                 diagnostics: DiagnosticCollector) -> (planned: [PlannedTarget], ids: ResolvedIDs)? {
-    let planned = targets.compactMap { PlannedTarget($0, model: model, diagnostics: diagnostics) }
-    guard planned.count == targets.count, !diagnostics.hasErrors,
-          let ids = model.resolveIDs(planned.flatMap(\.ruleKeys), diagnostics: diagnostics) else { return nil }
-    return (planned, ids)
+/// Every target after its plan step, with the rule ids of all of them resolved together
+/// against the one lock: what `generate` builds on, and what `diff` compares.
+public struct PlannedTargets: Sendable {
+    public var ids: ResolvedIDs
+    var planned: [PlannedTarget]
+
+    /// The plan of the target of type `T`, when it is one of them.
+    public func plan<T: GeneratorTarget>(of type: T.Type) -> T.Plan? {
+        planned.lazy.compactMap { $0.plan(of: type) }.first
+    }
+}
+
+extension GeneratorModel {
+    /// The shared stages after loading: validation, detections, coverage. Nil when they
+    /// reported an error.
+    public init?(validating parsed: ParsedProject, paths: ProjectPaths, outputRoot: String = "output/", diagnostics: DiagnosticCollector) {
+        var clock = StageClock()
+        guard let model = makeModel(parsed, paths: paths, outputRoot: outputRoot, diagnostics: diagnostics, clock: &clock) else { return nil }
+        self = model
+    }
+
+    /// Plans every target and resolves all their rule keys at once; nil when a plan or the
+    /// lock reported an error.
+    public func planTargets(_ targets: [any GeneratorTarget] = GeneratorTargets.all, diagnostics: DiagnosticCollector) -> PlannedTargets? {
+        let planned = targets.compactMap { PlannedTarget($0, model: self, diagnostics: diagnostics) }
+        guard planned.count == targets.count, !diagnostics.hasErrors,
+              let ids = resolveIDs(planned.flatMap(\.ruleKeys), diagnostics: diagnostics) else { return nil }
+        return PlannedTargets(ids: ids, planned: planned)
+    }
 }
 
 /// Runs every stage up to the manifest; `emit` (OutputWriter) writes the result.
@@ -102,15 +123,15 @@ public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", targ
                      diagnostics: DiagnosticCollector) -> Generation? {
     var clock = StageClock()
     guard let model = loadModel(paths, outputRoot: outputRoot, diagnostics: diagnostics, clock: &clock),
-          let (planned, ids) = planTargets(targets, model: model, diagnostics: diagnostics) else { return nil }
+          let targets = model.planTargets(targets, diagnostics: diagnostics) else { return nil }
     clock.lap("resolve")
 
-    let built = planned.compactMap { $0.build(model, ids, diagnostics, &clock) }
-    guard built.count == planned.count, !diagnostics.hasErrors else { return nil }
+    let built = targets.planned.compactMap { $0.build(model, targets.ids, diagnostics, &clock) }
+    guard built.count == targets.planned.count, !diagnostics.hasErrors else { return nil }
     let archives = built.compactMap(\.archive)
     let files = built.flatMap(\.files) + archives + (archives.isEmpty ? [] : [checksums(of: archives)])
     let withManifest = OutputWriter.withManifest(files)
     clock.lap("manifest")
-    return Generation(model: model, files: withManifest, lock: ids.lock, timings: clock.timings,
+    return Generation(model: model, files: withManifest, lock: targets.ids.lock, timings: clock.timings,
                       translations: Dictionary(built.map { ($0.type, $0.translation) }, uniquingKeysWith: { a, _ in a }))
 }

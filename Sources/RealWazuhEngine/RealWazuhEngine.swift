@@ -1,5 +1,6 @@
 import Foundation
 import O365KitCore
+import O365KitReview
 
 /// Wazuh 4.14.7's own rule engine (analysisd's loader and logtest path, compiled from Wazuh's
 /// C sources by `../shared/wazuh-engine/build.sh` into `.build/wazuh-engine/`; `make engine`

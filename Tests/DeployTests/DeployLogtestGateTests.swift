@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import RealWazuhEngine
 @testable import O365KitCore
+@testable import O365KitDeploy
+@testable import WazuhServerAPI
 
 /// The logtest gate: after upload and validation, every packaged test case goes through the
 /// manager's `PUT /logtest`, here backed by Wazuh's own engine over the uploaded files, and a

@@ -4,6 +4,9 @@ import Foundation
 import RealWazuhEngine
 import Testing
 @testable import O365KitCore
+@testable import O365KitReview
+@testable import O365KitDeploy
+@testable import WazuhServerAPI
 
 /// `o365kit deploy wazuh` against Wazuh 4.14.7's own server API, analysisd and execd on
 /// loopback (`../shared/wazuh-manager`, installed by `make manager`): the generated pack is

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import O365KitCore
+@testable import O365KitDeploy
+@testable import WazuhServerAPI
 
 /// `WazuhDeployment` against the loopback fake manager: the happy path, the plan, and
 /// every failure that must leave the manager's files as they were.

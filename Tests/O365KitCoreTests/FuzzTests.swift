@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import O365KitCore
+@testable import O365KitReview
 
 /// Seeded mutation fuzzing of every reader a pull request feeds: the CSV reader and table
 /// loaders, the YAML loaders (settings, environment, detections), the Sigma condition parser,

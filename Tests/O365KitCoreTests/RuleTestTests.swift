@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WazuhRuleEngine
 @testable import O365KitCore
+@testable import O365KitReview
 
 /// `o365kit test`'s core: reading events and expectations, CreationTime order, the pack
 /// (native + generated rules), mismatches and the ruleset .ini file.

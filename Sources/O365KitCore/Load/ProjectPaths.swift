@@ -41,7 +41,7 @@ public func displayPath(_ url: URL) -> String {
 
 /// Reads a UTF-8 text file, or reports why it could not be read. Foundation's decoding drops a
 /// leading byte order mark; `keepingBOM` keeps it for readers that warn about it (CSV).
-func readText(_ url: URL, keepingBOM: Bool = false, diagnostics: DiagnosticCollector) -> String? {
+public func readText(_ url: URL, keepingBOM: Bool = false, diagnostics: DiagnosticCollector) -> String? {
     guard let data = FileManager.default.contents(atPath: url.path) else {
         diagnostics.emit(.error("missing-file", "cannot read file", at: SourceLocation(path: displayPath(url))))
         return nil

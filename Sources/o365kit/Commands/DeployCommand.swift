@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import O365KitCore
+import O365KitDeploy
 
 struct DeployCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import O365KitCore
+import O365KitReview
 
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import O365KitCore
+import WazuhServerAPI
 
 /// How to reach a manager's API: the credentials and TLS options of `deploy wazuh` and
 /// `test --manager`. The address itself is each command's own option.

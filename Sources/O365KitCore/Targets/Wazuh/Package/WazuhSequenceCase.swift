@@ -11,6 +11,13 @@ public struct WazuhSequenceCase: Sendable, Hashable, Codable {
     /// The events as the office365 module sends them, oldest first.
     public var events: [String]
 
+    public init(name: String, rule: Int, level: Int, events: [String]) {
+        self.name = name
+        self.rule = rule
+        self.level = level
+        self.events = events
+    }
+
     /// `o365kit-sequences.jsonl`: one case per line, keys sorted.
     static func render(_ cases: [WazuhSequenceCase]) -> String {
         let encoder = JSONEncoder()

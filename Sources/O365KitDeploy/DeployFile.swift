@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+import O365KitCore
+import O365KitReview
+import WazuhServerAPI
 
 /// One file to deploy: a rule file (`etc/rules/<name>`) or a CDB list (`etc/lists/<name>`).
 public struct DeployFile: Sendable, Hashable {

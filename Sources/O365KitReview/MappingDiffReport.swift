@@ -1,4 +1,5 @@
 import Foundation
+import O365KitCore
 
 /// `o365kit diff` output: Markdown for a pull-request comment, or JSON.
 public enum MappingDiffReport {

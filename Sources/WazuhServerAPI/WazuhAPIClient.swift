@@ -16,6 +16,11 @@ public struct WazuhAPIError: Error, Sendable, CustomStringConvertible {
 /// Failures arrive inside HTTP 200 with `error` 1 (all failed) or 2 (partial).
 public struct WazuhEnvelope: @unchecked Sendable {
     public var object: [String: Any]
+
+    public init(object: [String: Any]) {
+        self.object = object
+    }
+
     public var error: Int { (object["error"] as? NSNumber)?.intValue ?? 0 }
     public var data: [String: Any] { object["data"] as? [String: Any] ?? [:] }
     public var affectedItems: [Any] { data["affected_items"] as? [Any] ?? [] }
@@ -131,7 +136,7 @@ public struct WazuhAPIClient: Sendable {
         }
     }
 
-    static func envelope(_ response: WazuhAPIResponse, step: String) throws -> WazuhEnvelope {
+    public static func envelope(_ response: WazuhAPIResponse, step: String) throws -> WazuhEnvelope {
         guard let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] else {
             throw WazuhAPIError(step: step, message: "HTTP \(response.status) without a JSON answer")
         }
@@ -139,7 +144,7 @@ public struct WazuhAPIClient: Sendable {
     }
 
     /// `HTTP 400: title: detail (code n)` from the API's problem JSON, or the status alone.
-    static func httpError(_ response: WazuhAPIResponse) -> String {
+    public static func httpError(_ response: WazuhAPIResponse) -> String {
         guard let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] else {
             return "HTTP \(response.status)"
         }

@@ -1,4 +1,5 @@
 import Foundation
+import O365KitCore
 #if canImport(Glibc)
 import Glibc
 #endif

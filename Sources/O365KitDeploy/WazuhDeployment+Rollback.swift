@@ -1,4 +1,7 @@
 import Foundation
+import O365KitCore
+import O365KitReview
+import WazuhServerAPI
 
 /// Undoing a failed deployment so that the manager's files and configuration are byte-identical
 /// to what they were.

@@ -1,4 +1,5 @@
 import Foundation
+import O365KitCore
 
 /// Wazuh's answer to one logtest request (`wazuh-logtest`, the logtest socket, the API's
 /// `PUT /logtest`): `{"error":0,"data":{"codemsg":…,"messages":[…],"token":…,"output":{…},"alert":…}}`.

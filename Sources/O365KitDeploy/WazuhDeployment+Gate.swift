@@ -1,4 +1,7 @@
 import Foundation
+import O365KitCore
+import O365KitReview
+import WazuhServerAPI
 
 /// The logtest gate: the packaged test cases through the manager's `PUT /logtest`, after
 /// upload and validation, before the ruleset is loaded.

@@ -1,4 +1,7 @@
 import Foundation
+import O365KitCore
+import O365KitReview
+import WazuhServerAPI
 import WazuhRuleEngine
 
 /// The package's own test cases, which deploy replays through the manager's logtest before it

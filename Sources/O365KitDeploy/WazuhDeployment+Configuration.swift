@@ -1,4 +1,7 @@
 import Foundation
+import O365KitCore
+import O365KitReview
+import WazuhServerAPI
 
 /// Reading and writing the manager's `ossec.conf` through the API, per node in a cluster
 /// (`ossec.conf` is not synchronised by the cluster; rules and lists are).

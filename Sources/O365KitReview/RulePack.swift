@@ -1,4 +1,5 @@
 import Foundation
+import O365KitCore
 import WazuhRuleEngine
 
 /// The rules `o365kit test` evaluates: Wazuh's native office365 rules and every `*.xml` of

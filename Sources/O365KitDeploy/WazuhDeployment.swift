@@ -1,4 +1,7 @@
 import Foundation
+import O365KitCore
+import O365KitReview
+import WazuhServerAPI
 
 /// `o365kit deploy wazuh`: puts the generated rule files and CDB lists on a Wazuh 4.x
 /// manager through its server API, registers the lists in its configuration, proves the pack

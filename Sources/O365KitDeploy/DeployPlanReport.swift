@@ -1,4 +1,7 @@
 import Foundation
+import O365KitCore
+import O365KitReview
+import WazuhServerAPI
 
 /// The plan of a deployment as text: one line per file.
 public enum DeployPlanReport {

@@ -1,4 +1,5 @@
 import Foundation
+import O365KitCore
 import WazuhRuleEngine
 
 /// `o365kit test`: replays audit records through a rule pack in CreationTime order (ties

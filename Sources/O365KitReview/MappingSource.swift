@@ -1,4 +1,5 @@
 import Foundation
+import O365KitCore
 
 /// One side of `o365kit diff`: a mappings/ folder on disk, or the mappings/ tree of a git
 /// revision extracted into a temporary folder.

@@ -1,4 +1,7 @@
 import Foundation
+import O365KitCore
+import O365KitReview
+import WazuhServerAPI
 
 /// Loading the deployed ruleset: analysisd's hot reload, or a manager restart waited out.
 extension WazuhDeployment {

@@ -1,4 +1,5 @@
 import Foundation
+import O365KitCore
 
 /// The semantic difference between two mapping trees, as a reviewer reads it: what is
 /// mapped, to what, at which level, with which rule id, which ATT&CK techniques are

@@ -1,4 +1,5 @@
 import Foundation
+import O365KitCore
 import WazuhRuleEngine
 
 /// How `o365kit test` prints a run: one line per record in evaluation order, then a

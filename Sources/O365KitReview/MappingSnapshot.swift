@@ -1,4 +1,5 @@
 import Foundation
+import O365KitCore
 import Yams
 
 /// What one side of `o365kit diff` means: every mapped thing by lock key, with its
@@ -41,12 +42,10 @@ public struct MappingSnapshot: Sendable {
             // Rule ids are resolved exactly as `build` resolves them, and only when `build`
             // would get that far (no error before): a side with errors keeps its committed lock,
             // so an unrelated error never shows as retired ids. Levels are the Wazuh rules'.
-            var clock = StageClock()
-            if let model = makeModel(parsed, paths: paths, outputRoot: "output/", diagnostics: diagnostics, clock: &clock) {
-                if let (planned, ids) = planTargets(GeneratorTargets.all, model: model, diagnostics: diagnostics),
-                   let plan = planned.lazy.compactMap({ $0.plan(of: WazuhTarget.self) }).first {
-                    snapshot.lock = ids.lock
-                    let wazuh = WazuhTarget().translate(plan, model: model, ids: ids, diagnostics: diagnostics)
+            if let model = GeneratorModel(validating: parsed, paths: paths, diagnostics: diagnostics) {
+                if let targets = model.planTargets(diagnostics: diagnostics), let plan = targets.plan(of: WazuhTarget.self) {
+                    snapshot.lock = targets.ids.lock
+                    let wazuh = WazuhTarget().translate(plan, model: model, ids: targets.ids, diagnostics: diagnostics)
                     var levels = Dictionary(wazuh.pack.rules.map { ($0.origin.key, $0.level) }, uniquingKeysWith: { a, _ in a })
                     for rule in wazuh.detections.rules {
                         levels["detection:\(rule.detection)"] = max(levels["detection:\(rule.detection)"] ?? 0, rule.level)

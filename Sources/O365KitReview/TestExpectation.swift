@@ -1,4 +1,5 @@
 import Foundation
+import O365KitCore
 
 /// What one record of an events file must end at. Read from a JSON-lines expectations
 /// file, one object per line:
@@ -27,7 +28,7 @@ public struct TestExpectation: Sendable, Hashable {
     public var outcome: Outcome
     public var level: Int?
     /// Where the expectation was written.
-    public var location: SourceLocation
+    public var location: O365KitCore.SourceLocation
 
     /// Whether `alert` meets this expectation.
     func accepts(ruleID: Int?, level actual: Int?) -> Bool {

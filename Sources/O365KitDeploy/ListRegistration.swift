@@ -1,4 +1,7 @@
 import Foundation
+import O365KitCore
+import O365KitReview
+import WazuhServerAPI
 
 /// The `<list>etc/lists/NAME</list>` lines a manager's `ossec.conf` needs so that analysisd
 /// loads the package's CDB lists: a rule naming a list that `<ruleset>` does not register is

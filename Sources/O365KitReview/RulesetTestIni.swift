@@ -1,4 +1,5 @@
 import Foundation
+import O365KitCore
 import WazuhRuleEngine
 
 /// Writes records and their expected rules as a Wazuh ruleset test file

@@ -1,4 +1,5 @@
 import Foundation
+import O365KitCore
 
 /// One event for a logtest session, as `wazuh-logtest` and the API's `PUT /logtest` send it.
 public struct LogtestRequest: Sendable, Hashable {

@@ -1,4 +1,6 @@
 import Foundation
+import O365KitCore
+import WazuhServerAPI
 
 /// A manager's logtest through its server API: `PUT /logtest` with the request parameters as
 /// the body (a new session loads the rule files from disk), `DELETE /logtest/sessions/{token}`.
@@ -26,7 +28,7 @@ public actor LogtestAPI: LogtestClient {
     }
 
     /// One request through an API session (deploy's logtest gate shares its session).
-    static func process(_ request: LogtestRequest, with client: inout WazuhAPIClient) async throws -> LogtestResponse {
+    public static func process(_ request: LogtestRequest, with client: inout WazuhAPIClient) async throws -> LogtestResponse {
         let body = try JSONSerialization.data(withJSONObject: request.parameters, options: [.sortedKeys])
         let response = try await client.raw(WazuhAPIRequest(.PUT, "/logtest", headers: [("Content-Type", "application/json")], body: body), step: "logtest")
         guard (200..<300).contains(response.status) else {
@@ -35,7 +37,7 @@ public actor LogtestAPI: LogtestClient {
         return try LogtestResponse(json: response.body)
     }
 
-    static func endSession(_ token: String, with client: inout WazuhAPIClient) async throws {
+    public static func endSession(_ token: String, with client: inout WazuhAPIClient) async throws {
         try await client.call(WazuhAPIRequest(.DELETE, "/logtest/sessions/\(token)"), step: "end logtest session")
     }
 }
