@@ -16,8 +16,9 @@ struct O365Kit: AsyncParsableCommand {
               o365kit test --events samples.jsonl --expect samples.expect.jsonl
               o365kit diff origin/main       # what this branch changes, as Markdown
               o365kit deploy wazuh --url https://manager:55000 --user wazuh-wui --dry-run
+              o365kit attack import enterprise-attack-18.1.json   # a new ATT&CK release
             """),
         version: o365kitVersion,
-        subcommands: [BuildCommand.self, CheckCommand.self, TestCommand.self, DiffCommand.self, DeployCommand.self]
+        subcommands: [BuildCommand.self, CheckCommand.self, TestCommand.self, DiffCommand.self, DeployCommand.self, AttackCommand.self]
     )
 }

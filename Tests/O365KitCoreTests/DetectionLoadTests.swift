@@ -39,6 +39,18 @@ import Testing
         #expect(try diagnostics(for: Self.valid).isEmpty)
     }
 
+    /// SigmaHQ tags with ATT&CK v19's tactics; the bundled catalog is v18.1.
+    @Test func aTacticOfANewerReleaseIsAWarningNamingTheImport() throws {
+        let project = try TestProject()
+        try project.write("mappings/detections/collection_test_rule.yml", Self.valid.replacingOccurrences(of: "  - attack.t1114.003", with: "  - attack.stealth\n  - attack.t1114.003\n  - attack.defense_impairment"))
+        let (generation, diagnostics) = project.generate()
+        #expect(generation != nil, "\(diagnostics.sorted)")
+        let warnings = diagnostics.sorted.filter { $0.id == "newer-attack-tag" }
+        #expect(warnings.count == 2)
+        #expect(warnings.allSatisfy { $0.severity == .warning && $0.message.contains("ATT&CK v19, newer than the catalog (Enterprise v18.1)") && $0.message.contains("o365kit attack import") })
+        #expect(warnings.first?.location.line == 6)
+    }
+
     @Test func anUnsupportedModifierIsALocatedError() throws {
         let text = Self.valid.replacingOccurrences(of: "    Operation: Set-Mailbox", with: "    Operation|base64offset|contains: Set-Mailbox")
         #expect(try diagnostics(for: text) == [

@@ -53,6 +53,10 @@ public struct Diagnostic: Hashable, Comparable, Sendable, Codable {
         Diagnostic(.warning, id, message, at: location, notes: notes)
     }
 
+    public static func note(_ id: String, _ message: String, at location: SourceLocation, notes: [Note] = []) -> Diagnostic {
+        Diagnostic(.note, id, message, at: location, notes: notes)
+    }
+
     public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
         (a.location, a.id, a.message) < (b.location, b.id, b.message)
     }

@@ -20,6 +20,9 @@ public struct ProjectPaths: Sendable {
     public var attackTechniques: URL { mappings.appendingPathComponent("attack/enterprise-techniques.csv") }
     public var attackTactics: URL { mappings.appendingPathComponent("attack/tactics.csv") }
     public var attackReadme: URL { mappings.appendingPathComponent("attack/README.md") }
+    public var attackFolder: URL { mappings.appendingPathComponent("attack") }
+    /// The release of the catalog, written by `o365kit attack import`.
+    public var attackRelease: URL { mappings.appendingPathComponent("attack/catalog.json") }
     /// Detection definitions (Sigma), one rule per file; optional.
     public var detections: URL { mappings.appendingPathComponent("detections") }
     /// Each detection's proof records, `samples/<key>/{positive,negative}.jsonl`: the build

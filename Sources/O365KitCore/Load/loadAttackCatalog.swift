@@ -1,8 +1,8 @@
 import Foundation
 
 /// Reads the bundled ATT&CK catalog (`attack/enterprise-techniques.csv`, `attack/tactics.csv`).
-/// The version is taken from the catalog README's "ATT&CK version" line so that reports
-/// and generated files name the release they were checked against.
+/// The version, which reports and generated files name, is `catalog.json`'s (written by
+/// `o365kit attack import`), or for a catalog without one its README's "ATT&CK version" line.
 func loadAttackCatalog(_ paths: ProjectPaths, diagnostics: DiagnosticCollector) -> AttackCatalog? {
     let techniquesPath = displayPath(paths.attackTechniques)
     let tacticsPath = displayPath(paths.attackTactics)
@@ -44,9 +44,21 @@ func loadAttackCatalog(_ paths: ProjectPaths, diagnostics: DiagnosticCollector) 
         )
     }
     var version = "unknown"
-    if let readme = try? String(contentsOf: paths.attackReadme, encoding: .utf8),
+    if let data = FileManager.default.contents(atPath: paths.attackRelease.path) {
+        guard let release = try? JSONDecoder().decode(AttackRelease.self, from: data) else {
+            diagnostics.emit(.error("bad-catalog", "expected {\"attack_version\": \"18.1\", …}", at: SourceLocation(path: displayPath(paths.attackRelease), line: 1)))
+            return nil
+        }
+        version = "v" + release.attackVersion
+    } else if let readme = try? String(contentsOf: paths.attackReadme, encoding: .utf8),
        let range = readme.range(of: #"ATT&CK version: Enterprise v[0-9.]+"#, options: .regularExpression) {
         version = String(readme[range].split(separator: " ").last!)
     }
     return AttackCatalog(version: version, tactics: tactics, techniques: techniques)
+}
+
+/// The part of `catalog.json` the loader reads.
+private struct AttackRelease: Decodable {
+    var attackVersion: String
+    enum CodingKeys: String, CodingKey { case attackVersion = "attack_version" }
 }
