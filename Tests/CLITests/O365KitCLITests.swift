@@ -140,7 +140,7 @@ import Testing
 
     /// Help was wrapped twice: single words on lines of their own, examples split mid-line.
     @Test func helpFitsEightyColumnsWithoutOrphanWords() throws {
-        for (tool, commands) in [("o365kit", [[], ["build"], ["check"], ["test"], ["diff"], ["deploy"], ["deploy", "wazuh"]]),
+        for (tool, commands) in [("o365kit", [[], ["build"], ["check"], ["test"], ["diff"], ["deploy"], ["deploy", "wazuh"], ["attack"], ["attack", "import"]]),
                                  ("o365-collector", [[], ["run"], ["check-config"]])] {
             for command in commands {
                 let help = try run(tool, command + ["--help"], in: repositoryRoot).stdout

@@ -32,8 +32,8 @@ struct AttackImportCommand: ParsableCommand {
 
             Examples:
               o365kit attack import enterprise-attack-18.1.json
-              o365kit attack import enterprise-attack-17.1-subset.json.gz --version 17.1 --dry-run
-              o365kit attack import enterprise-attack-13.1.json.gz --version 13.1 --wazuh-catalog mappings/attack/wazuh-mitre-v13.1.csv
+              o365kit attack import attack-17.1.json.gz --version 17.1 --dry-run
+              o365kit attack import attack-13.1.json --wazuh-catalog wazuh-mitre.csv
             """)
     )
 
