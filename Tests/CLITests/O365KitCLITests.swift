@@ -153,6 +153,9 @@ import Testing
                     !line.isEmpty && !line.hasPrefix(" ") && !line.contains(" ") && !next.isEmpty && !next.hasPrefix(" ")
                 }
                 #expect(orphans.isEmpty, "\(tool) \(command): \(orphans.map(\.0))")
+                // An example too long for the width is wrapped onto a line of its own.
+                let examples = prose2.drop { $0 != "Examples:" }.dropFirst().prefix { !$0.isEmpty }
+                #expect(examples.allSatisfy { $0.hasPrefix("  ") }, "\(tool) \(command): \(examples.filter { !$0.hasPrefix("  ") })")
             }
         }
     }
