@@ -86,6 +86,36 @@ import WazuhRuleEngine
         agree(on: records, keys: ["collection_odd_send"], generation, ruleSet)
     }
 
+    /// SigmaHQ tests a whole Name/Value array (`Parameters|contains`): any Name or Value, or the
+    /// field itself when Exchange sends it as one string. Wazuh, Splunk and the reference agree.
+    @Test func wholeArrayContainsAgreesInWazuhAndSplunk() throws {
+        let (generation, ruleSet) = try Self.project()
+        let key = "m365_forwarding_anywhere"
+        let parameters: [Any?] = [
+            nil, [], "-Identity bob -ForwardingSmtpAddress smtp:eve@fabrikam.example", "-Identity bob",
+            [["Name": "ForwardingSmtpAddress", "Value": "smtp:eve@contoso.example"]],
+            [["Name": "Identity", "Value": "bob"], ["Name": "Notes", "Value": "moved to FABRIKAM.example"]],
+            [["Name": "Identity", "Value": "bob"]],
+            [["Name": "Identity", "Value": "ForwardingSmtp\"quoted\""]],
+            [["Name": "Identity", "Value": "Name ForwardingSmtpX"], ["Name": "Value", "Value": "x"]],
+        ]
+        var records: [AuditRecord] = []
+        for operation in ["Set-Mailbox", "New-InboxRule"] {
+            for params in parameters {
+                var fields: [String: Any] = ["Operation": operation, "RecordType": 1]
+                if let params { fields["Parameters"] = params }
+                records.append(try Self.record(fields))
+            }
+        }
+        agree(on: records, keys: [key], generation, ruleSet)
+        let search = try #require(generation.splunkSearches.first { $0.key == key }).search
+        let evaluator = SigmaEvaluator(generation.detections)
+        for record in records {
+            let expected = evaluator.matches(generation.detections.rule(key)!, record)
+            #expect(try SPLModel.keeps(search, record) == expected, "\(String(decoding: record.data, as: UTF8.self))")
+        }
+    }
+
     @Test func cidrListsAndAbsentAddressesAgree() throws {
         let (generation, ruleSet) = try Self.project()
         var records: [AuditRecord] = []

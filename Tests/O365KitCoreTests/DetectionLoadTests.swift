@@ -39,6 +39,108 @@ import Testing
         #expect(try diagnostics(for: Self.valid).isEmpty)
     }
 
+    /// A rule as SigmaHQ writes it: no o365kit block, a free file name, metadata keys and tags
+    /// o365kit does not use. It loads with warnings, for every target that can express it.
+    static let sigmaHQShaped = """
+        title: Mailbox Audit Bypass Enabled
+        id: 0b7d7c1e-8a43-4a3b-9f2e-6c1d2e3f4a99
+        name: audit_bypass
+        status: experimental
+        description: An audit bypass association is created.
+        author: Someone
+        date: 2026-08-01
+        scope: [server]
+        tags:
+          - attack.stealth
+          - attack.t1562.008
+          - detection.threat-hunting
+          - cve.2026-0001
+          - vendor.custom
+        logsource:
+          product: m365
+          service: audit
+        detection:
+          selection:
+            Operation: Set-MailboxAuditBypassAssociation
+            Parameters[AuditBypassEnabled]: 'True'
+            workload: Exchange
+          condition: selection
+        falsepositives:
+          - Service accounts
+        level: high
+
+        """
+
+    @Test func aSigmaHQShapedRuleLoadsForEveryTargetWithWarningsOnly() throws {
+        let project = try TestProject()
+        try project.write("mappings/detections/microsoft365_audit_bypass.yml", Self.sigmaHQShaped)
+        let (generation, diagnostics) = project.generate()
+        let built = try #require(generation, "\(diagnostics.sorted.filter { $0.severity == .error })")
+        let rule = try #require(built.detections.rule("microsoft365_audit_bypass"))
+        #expect(!rule.targetsDeclared && rule.supports(.wazuh) && rule.supports(.splunk))
+        #expect(rule.rationale == "An audit bypass association is created.")
+        #expect(built.splunkSearches.contains { $0.key == rule.key })
+        #expect(built.wazuhDetections.rules.contains { $0.detection == rule.key })
+        let found = diagnostics.sorted.filter { $0.location.path.hasSuffix("microsoft365_audit_bypass.yml") }
+        #expect(found.allSatisfy { $0.severity != .error })
+        let ids = Set(found.map(\.id))
+        for id in ["detection-file-name", "newer-attack-tag", "unknown-tag", "unknown-field"] { #expect(ids.contains(id), "\(id) missing: \(found)") }
+        let field = try #require(found.first { $0.id == "unknown-field" })
+        #expect(field.message.contains("'workload' is not a field") && field.message.contains("did you mean 'Workload'?"))
+        #expect(field.location.line == 22)
+        #expect(found.filter { $0.id == "unknown-tag" }.count == 1, "only vendor.custom is outside Sigma's namespaces")
+    }
+
+    @Test func aDefaultTargetThatCannotExpressTheRuleIsANoteAndADeclaredOneAnError() throws {
+        let noOperation = Self.sigmaHQShaped.replacingOccurrences(of: "    Operation: Set-MailboxAuditBypassAssociation\n", with: "")
+        let project = try TestProject()
+        try project.write("mappings/detections/microsoft365_audit_bypass.yml", noOperation)
+        let (generation, diagnostics) = project.generate()
+        #expect(generation != nil)
+        #expect(diagnostics.sorted.contains { $0.id == "target-omitted" && $0.severity == .note && $0.message.contains("not rendered for Wazuh: a Wazuh rule needs a parent") })
+        #expect(generation?.splunkSearches.contains { $0.key == "microsoft365_audit_bypass" } == true)
+
+        let declared = noOperation + "o365kit:\n  targets: [wazuh, splunk]\n  rationale: Testing.\n"
+        try project.write("mappings/detections/microsoft365_audit_bypass.yml", declared)
+        let (again, errors) = project.generate()
+        #expect(again == nil)
+        #expect(errors.sorted.contains { $0.id == "wazuh-inexpressible" && $0.severity == .error })
+    }
+
+    @Test func aRuleForOtherDataIsRefusedWhereItsLogsourceSaysSo() throws {
+        let azure = Self.sigmaHQShaped.replacingOccurrences(of: "  product: m365\n  service: audit", with: "  product: azure\n  service: signinlogs")
+        let errors = try diagnostics(for: azure, file: "azure_rule.yml")
+        #expect(errors == ["azure_rule.yml:16:3: logsource product 'azure' (signinlogs) is not Office 365 Management Activity data (product: m365), which is all o365kit reads; this rule would never fire [foreign-logsource]"])
+    }
+
+    @Test func correlationsNameTheirRulesByIdOrNameAsSigmaSays() throws {
+        for reference in ["audit_bypass", "0b7d7c1e-8a43-4a3b-9f2e-6c1d2e3f4a99", "microsoft365_audit_bypass"] {
+            let project = try TestProject()
+            try project.write("mappings/detections/microsoft365_audit_bypass.yml", Self.sigmaHQShaped)
+            try project.write("mappings/detections/microsoft365_audit_bypass_repeated.yml", """
+                title: Audit Bypass Enabled Repeatedly
+                id: 0b7d7c1e-8a43-4a3b-9f2e-6c1d2e3f4a98
+                status: experimental
+                description: Three audit bypasses by one user.
+                tags: [attack.t1562.008]
+                level: high
+                correlation:
+                  type: event_count
+                  rules: [\(reference)]
+                  group-by: [UserId]
+                  timespan: 1h
+                  condition: {gte: 3}
+
+                """)
+            let (generation, diagnostics) = project.generate()
+            let built = try #require(generation, "\(reference): \(diagnostics.sorted.filter { $0.severity == .error })")
+            let correlation = try #require(built.detections.rule("microsoft365_audit_bypass_repeated"))
+            guard case .correlation(let c) = correlation.body else { Issue.record("not a correlation"); continue }
+            #expect(c.rules.map(\.value) == ["microsoft365_audit_bypass"], "\(reference)")
+            #expect(built.wazuhDetections.rules.contains { $0.detection == "microsoft365_audit_bypass_repeated" }, "\(reference)")
+        }
+    }
+
     /// SigmaHQ tags with ATT&CK v19's tactics; the bundled catalog is v18.1.
     @Test func aTacticOfANewerReleaseIsAWarningNamingTheImport() throws {
         let project = try TestProject()
@@ -114,7 +216,7 @@ import Testing
 
             """
         #expect(try diagnostics(for: text, file: "credential_access_test.yml") == [
-            "credential_access_test.yml:9:11: correlation names 'credential_access_no_such_rule', which is no detection file (rules are named by file stem) [unknown-correlated-rule]",
+            "credential_access_test.yml:9:11: correlation names 'credential_access_no_such_rule', which is no detection's id, name or file stem [unknown-correlated-rule]",
         ])
         let lt = text.replacingOccurrences(of: "rules: [credential_access_no_such_rule]", with: "rules: [credential_access_failed_password]").replacingOccurrences(of: "gte: 3", with: "lt: 3")
         #expect(try diagnostics(for: lt, file: "credential_access_test.yml").first?.contains(":13:5: correlation condition 'lt' is not supported") == true)

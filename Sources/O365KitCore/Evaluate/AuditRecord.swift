@@ -80,6 +80,10 @@ public struct AuditRecord: Sendable {
         case .entryKey(let key):
             guard case .array(let entries) = node else { return [] }
             return entries.compactMap { $0[key]?.text }
+        case .anyEntry:
+            guard case .array(let entries) = node else { return node.text.map { [$0] } ?? [] }
+            let keys = arrayEntryKeys[ref.root] ?? []
+            return entries.flatMap { entry in keys.compactMap { entry[$0]?.text } }
         }
     }
 }

@@ -7,6 +7,8 @@ public struct SigmaRule: Sendable {
     public var path: String
     public var title: String
     public var id: String
+    /// Sigma's optional `name`, by which correlations may name the rule.
+    public var name: String?
     public var status: String
     public var description: String
     public var references: [String]
@@ -15,9 +17,13 @@ public struct SigmaRule: Sendable {
     public var falsepositives: [String]
     public var logsource: [String: String]
     public var body: Body
-    /// Targets the definition says it supports (`o365kit.targets`).
+    /// Targets the definition says it supports (`o365kit.targets`), or every target when it
+    /// has no `o365kit` block, as a rule taken unchanged from SigmaHQ.
     public var targets: [Located<DetectionTarget>]
-    /// Why the rule exists (`o365kit.rationale`).
+    /// Whether `targets` were declared: a declared target that cannot express the rule is an
+    /// error, a default one is left out with a note.
+    public var targetsDeclared: Bool
+    /// Why the rule exists (`o365kit.rationale`; the description when there is none).
     public var rationale: String
     /// Where the rule starts, for findings about the rule as a whole.
     public var location: SourceLocation
@@ -102,6 +108,10 @@ public struct FieldRef: Sendable, Hashable, CustomStringConvertible {
         case namedEntry(String)
         /// `Actor.ID` where `Actor` is an array of objects: the key of every entry.
         case entryKey(String)
+        /// `Parameters` as a whole, as SigmaHQ's rules test it: every value of every entry
+        /// (Name and Value alike, `arrayEntryKeys`), or the field itself when a record carries
+        /// it as one string.
+        case anyEntry
     }
 
     /// The array or top-level field the ref reads.
@@ -112,6 +122,7 @@ public struct FieldRef: Sendable, Hashable, CustomStringConvertible {
         case .plain: return path.joined(separator: ".")
         case .namedEntry(let name): return "\(path.joined(separator: "."))[\(name)]"
         case .entryKey(let key): return "\(path.joined(separator: ".")).\(key)"
+        case .anyEntry: return path.joined(separator: ".")
         }
     }
 }

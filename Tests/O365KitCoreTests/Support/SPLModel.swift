@@ -145,6 +145,10 @@ struct SPLModel {
                     guard case .values(let v) = values[0], case .string(let re) = values[1] else { return .null }
                     let pattern = try PCRE2Pattern(re)
                     return v.contains(where: { pattern.matches($0) }) ? .values(["0"]) : .null
+                case ("mvappend", _):
+                    // Null arguments are skipped; nothing at all is null.
+                    let all = values.flatMap { value -> [String] in if case .values(let v) = value { return v }; return [] }
+                    return all.isEmpty ? .null : .values(all)
                 case ("mvzip", 3):
                     guard case .values(let a) = values[0], case .values(let b) = values[1], case .string(let sep) = values[2] else { return .null }
                     return .values(zip(a, b).map { $0 + sep + $1 })

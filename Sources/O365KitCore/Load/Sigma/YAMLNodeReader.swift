@@ -35,6 +35,10 @@ struct YAMLNodeReader {
         diagnostics.emit(.error(id, message, at: location))
     }
 
+    func warning(_ id: String, _ message: String, at location: SourceLocation) {
+        diagnostics.emit(.warning(id, message, at: location))
+    }
+
     /// Key/value pairs of a mapping, in file order.
     mutating func pairs(_ node: Node?, what: String) -> [(key: Located<String>, value: Node)] {
         guard let node else { return [] }

@@ -12,7 +12,27 @@ func loadDetectionSet(_ paths: ProjectPaths, catalog: AttackCatalog, diagnostics
     let rules = loadDetections(paths.detections, environment: environment, diagnostics: diagnostics)
     let files = (try? FileManager.default.contentsOfDirectory(atPath: paths.detections.path)) ?? []
     let keys = Set(files.filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent })
-    diagnostics.emit(validateDetections(rules, catalog: catalog, failedKeys: keys.subtracting(rules.map(\.key))))
+    let resolved = resolveCorrelationReferences(rules)
+    diagnostics.emit(validateDetections(resolved, catalog: catalog, failedKeys: keys.subtracting(rules.map(\.key))))
     guard diagnostics.count(.error) == before else { return nil }
-    return DetectionSet(rules: rules.sorted { $0.key < $1.key }, environment: environment)
+    return DetectionSet(rules: resolved.sorted { $0.key < $1.key }, environment: environment)
+}
+
+/// A correlation names its rules by `id` or `name`, as the Sigma specification says, or by
+/// file stem, as o365kit's own rules did; from here on every reference is a file stem (the
+/// rule's key). A name that matches nothing is left for validation to report.
+func resolveCorrelationReferences(_ rules: [SigmaRule]) -> [SigmaRule] {
+    var keys: [String: String] = [:]
+    for rule in rules {
+        keys[rule.key] = rule.key
+        keys[rule.id.lowercased()] = keys[rule.id.lowercased()] ?? rule.key
+        if let name = rule.name { keys[name] = keys[name] ?? rule.key }
+    }
+    return rules.map { rule in
+        guard case .correlation(var c) = rule.body else { return rule }
+        c.rules = c.rules.map { ref in Located(keys[ref.value] ?? keys[ref.value.lowercased()] ?? ref.value, at: ref.location) }
+        var resolved = rule
+        resolved.body = .correlation(c)
+        return resolved
+    }
 }

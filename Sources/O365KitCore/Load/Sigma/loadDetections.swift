@@ -3,16 +3,21 @@ import Yams
 
 /// Fields of the audit schema that hold arrays of objects. `Parameters[X]` reads the Value
 /// of the entry named X; `Actor.ID` reads the ID of every entry.
-let arrayOfObjectFields: Set<String> = [
-    "Parameters", "OperationProperties", "ExtendedProperties", "ModifiedProperties", "DeviceProperties",
-    "Actor", "Target", "AffectedItems",
+let arrayOfObjectFields: Set<String> = Set(arrayEntryKeys.keys)
+
+/// The keys of the entries of each such array, which a test of the whole array reads.
+let arrayEntryKeys: [String: [String]] = [
+    "Parameters": ["Name", "Value"], "OperationProperties": ["Name", "Value"], "ExtendedProperties": ["Name", "Value"],
+    "DeviceProperties": ["Name", "Value"], "ModifiedProperties": ["Name", "NewValue", "OldValue"],
+    "Actor": ["ID", "Type"], "Target": ["ID", "Type"], "AffectedItems": ["Id", "Subject", "InternetMessageId"],
 ]
 
 /// Keys Sigma defines at the top of a rule that the subset accepts (metadata is carried,
 /// not interpreted, except where noted), plus the project's own `o365kit` block.
 private let topLevelKeys: Set<String> = [
     "title", "id", "name", "status", "description", "references", "author", "date", "modified", "tags", "level",
-    "falsepositives", "logsource", "detection", "correlation", "fields", "license", "related", "o365kit",
+    "falsepositives", "logsource", "detection", "correlation", "fields", "license", "related", "taxonomy", "scope",
+    "o365kit",
 ]
 
 /// Reads every `*.yml` of `folder` (one rule per file, key = file stem), expanding
@@ -53,18 +58,18 @@ func loadDetection(_ url: URL, environment: DetectionEnvironment, diagnostics: D
     }
     var r = YAMLNodeReader(path: path, diagnostics: diagnostics)
     if key.wholeMatch(of: /[a-z]+(_[a-z0-9]+)+/) == nil {
-        r.error("detection-file-name", "detection file names are '<tactic>_<name>.yml' in lower case with '_', got '\(key)'", at: SourceLocation(path: path, line: 1, column: 1))
+        r.warning("detection-file-name", "o365kit's own detection files are named '<tactic>_<name>.yml' in lower case with '_'; '\(key)' is used as the rule's key as it is", at: SourceLocation(path: path, line: 1, column: 1))
     }
     var top: [String: Node] = [:]
     for (k, v) in r.pairs(root, what: "a rule") {
-        if topLevelKeys.contains(k.value) {
-            top[k.value] = v
-        } else {
-            r.unsupported("top-level key '\(k.value)' is not part of the supported Sigma subset", at: k.location)
+        if !topLevelKeys.contains(k.value) {
+            r.warning("unknown-sigma-key", "top-level key '\(k.value)' is not defined by the Sigma specification; it is ignored", at: k.location)
         }
+        top[k.value] = v
     }
     let title = r.string(top["title"], what: "title")
     let id = r.string(top["id"], what: "id")
+    let name = top["name"].flatMap { r.string($0, what: "name") }
     if let id, UUID(uuidString: id.value) == nil {
         r.error("bad-detection", "id must be a UUID, got '\(id.value)'", at: id.location)
     }
@@ -110,12 +115,17 @@ func loadDetection(_ url: URL, environment: DetectionEnvironment, diagnostics: D
             r.error("bad-detection", "unknown key 'o365kit.\(k.value)'; expected: rationale, targets", at: k.location)
         }
     }
-    if ownBlock == nil || targets.isEmpty {
-        r.error("bad-detection", "missing 'o365kit.targets': say which targets (wazuh, splunk) this rule supports", at: r.location(ownBlock ?? root))
+    let targetsDeclared = !targets.isEmpty
+    if ownBlock != nil && !targetsDeclared {
+        r.error("bad-detection", "missing 'o365kit.targets': say which targets (wazuh, splunk) this rule supports, or drop the o365kit block to try every target", at: r.location(ownBlock))
     }
-    if rationale == nil && ownBlock != nil {
+    if targetsDeclared && rationale == nil {
         r.error("bad-detection", "missing 'o365kit.rationale': say why this rule exists", at: r.location(ownBlock))
     }
+    if !targetsDeclared {
+        targets = DetectionTarget.allCases.map { Located($0, at: SourceLocation(path: path, line: 1, column: 1)) }
+    }
+    checkLogsource(logsource, at: top["logsource"] ?? root, reader: &r)
 
     var body: SigmaRule.Body?
     switch (top["detection"], top["correlation"]) {
@@ -129,8 +139,21 @@ func loadDetection(_ url: URL, environment: DetectionEnvironment, diagnostics: D
     case (_, let c?):
         r.error("bad-detection", "a rule has either 'detection' or 'correlation', not both", at: c)
     }
-    guard !r.failed, let title, let id, let status, let description, let level, let rationale, let body else { return nil }
-    return SigmaRule(key: key, path: path, title: title.value, id: id.value, status: status.value, description: description.value,
+    guard !r.failed, let title, let id, let status, let description, let level, let body else { return nil }
+    return SigmaRule(key: key, path: path, title: title.value, id: id.value, name: name?.value, status: status.value, description: description.value,
                      references: references, tags: tags, level: level, falsepositives: falsepositives, logsource: logsource,
-                     body: body, targets: targets, rationale: rationale.value, location: SourceLocation(path: path, line: 1, column: 1))
+                     body: body, targets: targets, targetsDeclared: targetsDeclared, rationale: rationale?.value ?? description.value,
+                     location: SourceLocation(path: path, line: 1, column: 1))
+}
+
+/// o365kit reads Office 365 Management Activity records, Sigma's `product: m365`. A rule for
+/// other data (Azure Monitor's sign-in logs, AWS, Windows) would become a search that never
+/// fires, so it is refused where its logsource says so.
+private func checkLogsource(_ logsource: [String: String], at node: Node, reader r: inout YAMLNodeReader) {
+    guard let product = logsource["product"] else { return }
+    guard product.lowercased() == "m365" else {
+        let what = [logsource["service"], logsource["category"]].compactMap { $0 }.joined(separator: "/")
+        r.error("foreign-logsource", "logsource product '\(product)'\(what.isEmpty ? "" : " (\(what))") is not Office 365 Management Activity data (product: m365), which is all o365kit reads; this rule would never fire", at: node)
+        return
+    }
 }

@@ -200,7 +200,8 @@ func readTests(_ node: Node, reader r: inout YAMLNodeReader, environment: Detect
     return ok ? tests : nil
 }
 
-/// `Field`, `Object.Field`, `Array.Key` (Array in `arrayOfObjectFields`) or `Array[Name]`.
+/// `Field`, `Object.Field`, `Array` (every value of its entries), `Array.Key` (Array in
+/// `arrayOfObjectFields`) or `Array[Name]`.
 func parseFieldRef(_ text: String) -> FieldRef? {
     if let m = text.wholeMatch(of: /([A-Za-z][A-Za-z0-9_]*)\[([A-Za-z0-9_.\-]+)\]/) {
         guard arrayOfObjectFields.contains(String(m.1)) else { return nil }
@@ -209,6 +210,7 @@ func parseFieldRef(_ text: String) -> FieldRef? {
     guard text.wholeMatch(of: /[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*/) != nil else { return nil }
     let path = text.split(separator: ".").map(String.init)
     if arrayOfObjectFields.contains(path[0]) {
+        if path.count == 1 { return FieldRef(path: path, kind: .anyEntry) }
         guard path.count == 2 else { return nil }
         return FieldRef(path: [path[0]], kind: .entryKey(path[1]))
     }

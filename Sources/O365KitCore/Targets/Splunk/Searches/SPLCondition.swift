@@ -48,6 +48,13 @@ struct SPLCondition {
             default:
                 return "isnotnull(mvfind(\(field), \(Self.string(Self.regex(t.match, t.values)))))"
             }
+        case .anyEntry:
+            // Splunk's JSON extraction names each entry key `Array{}.Key`; a record carrying the
+            // array as one string has the field itself.
+            let fields = [t.field.root] + (arrayEntryKeys[t.field.root] ?? []).map { "\(t.field.root){}.\($0)" }
+            let all = "mvappend(" + fields.map { "'\($0)'" }.joined(separator: ", ") + ")"
+            if t.match == .exists { return t.values == ["true"] ? "isnotnull(\(all))" : "isnull(\(all))" }
+            return "isnotnull(mvfind(\(all), \(Self.string(Self.regex(t.match, t.values)))))"
         case .entryKey(let key):
             let field = Self.fieldName("\(t.field.root){}.\(key)")
             if t.match == .exists { return t.values == ["true"] ? "isnotnull(\(field))" : "isnull(\(field))" }

@@ -126,7 +126,7 @@ extension FieldRef {
     var rootRef: FieldRef {
         switch kind {
         case .plain: return self
-        case .namedEntry, .entryKey: return FieldRef(path: path, kind: .plain)
+        case .namedEntry, .entryKey, .anyEntry: return FieldRef(path: path, kind: .plain)
         }
     }
 }

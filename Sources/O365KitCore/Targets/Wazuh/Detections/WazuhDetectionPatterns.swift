@@ -69,6 +69,22 @@ struct WazuhDetectionPatterns {
             let head = #"(?i)\{\s*"Name":\s*"\#(Self.literal(Self.jsonEscaped(name)))""#
             if t.match == .exists { return [fieldElement(root, head + #"\s*[,}]"#, negate: negate)] }
             return [fieldElement(root, head + #",\s*"Value":\s*""# + (try stringBody(t)), negate: negate)]
+        case .anyEntry:
+            // The decoded field holds the array as JSON text; a string value of any entry key.
+            let keys = alternation((arrayEntryKeys[t.field.root] ?? []).map { Self.literal(Self.jsonEscaped($0)) })
+            let head = #"(?i)""# + keys + #"":\s*""#
+            if t.match == .exists { return [fieldElement(root, "^", negate: negate)] }
+            // Or the field is one string (Exchange sends Parameters so at times): not JSON text.
+            let values = alternation(t.values.map(Self.literal))
+            let text: String
+            switch t.match {
+            case .equals: text = values + "$"
+            case .contains: text = ".*" + values
+            case .startswith: text = values
+            case .endswith: text = ".*" + values + "$"
+            default: throw WazuhInexpressible(message: "'\(t.match.rawValue)' on a whole array of objects has no Wazuh pattern (the array is JSON text)")
+            }
+            return [fieldElement(root, "(?:" + head + (try stringBody(t)) + #")|(?i:^(?!\s*\[)"# + text + ")", negate: negate)]
         case .entryKey(let key):
             let head = #"(?i)"\#(Self.literal(Self.jsonEscaped(key)))":\s*"#
             if t.match == .exists { return [fieldElement(root, head, negate: negate)] }

@@ -59,8 +59,14 @@ func planWazuhDetections(_ detections: DetectionSet, project: ValidatedProject, 
             continue
         }
         let wazuhTarget = rule.targets.first { $0.value == .wazuh }!.location
+        // A rule that names its targets must be expressible in each; one that does not (a
+        // SigmaHQ rule as it is) is rendered where it can be, and the rest is a note.
         func refuse(_ message: String, at location: SourceLocation) {
-            diagnostics.emit(.error("wazuh-inexpressible", "\(message); remove wazuh from o365kit.targets or change the rule", at: location, notes: [.init("the rule declares the wazuh target here", at: wazuhTarget)]))
+            if rule.targetsDeclared {
+                diagnostics.emit(.error("wazuh-inexpressible", "\(message); remove wazuh from o365kit.targets or change the rule", at: location, notes: [.init("the rule declares the wazuh target here", at: wazuhTarget)]))
+            } else {
+                diagnostics.emit(.note("target-omitted", "\(rule.key) is not rendered for Wazuh: \(message)", at: location))
+            }
         }
         switch rule.body {
         case .detection(let detection):
@@ -129,8 +135,13 @@ func planWazuhDetections(_ detections: DetectionSet, project: ValidatedProject, 
         let base = correlation.correlation!.baseKey
         let baseRules = planned.filter { $0.key == base || $0.key.hasPrefix(base + "#") }
         guard baseRules.count == 1 else {
+            if baseRules.isEmpty && !correlation.rule.targetsDeclared {
+                diagnostics.emit(.note("target-omitted", "\(correlation.rule.key) is not rendered for Wazuh: the rule it counts, \(base.dropFirst("detection:".count)), is not", at: correlation.rule.location))
+            }
             if !baseRules.isEmpty {
-                diagnostics.emit(.error("wazuh-inexpressible", "\(correlation.rule.key) counts \(base.dropFirst("detection:".count)), which becomes \(baseRules.count) Wazuh rules; if_matched_sid counts one", at: correlation.rule.location))
+                let message = "\(correlation.rule.key) counts \(base.dropFirst("detection:".count)), which becomes \(baseRules.count) Wazuh rules; if_matched_sid counts one"
+                diagnostics.emit(correlation.rule.targetsDeclared ? .error("wazuh-inexpressible", message, at: correlation.rule.location)
+                                                                  : .note("target-omitted", "\(correlation.rule.key) is not rendered for Wazuh: \(message)", at: correlation.rule.location))
             }
             continue
         }
