@@ -34,6 +34,56 @@ import Testing
     }
 }
 
+/// A site keeps its own Sigma rules (a SigmaHQ checkout, say) beside the project's and passes
+/// the folders in; subfolders are read, as SigmaHQ files rules by service.
+@Suite struct SiteDetectionFolderTests {
+    static let rule = """
+        title: Transport Rule Removed
+        id: 5a1e0c2b-7d3f-4e8a-9b6c-1d2e3f4a5b6c
+        status: experimental
+        description: A transport rule is removed.
+        tags: [attack.defense-impairment, attack.t1562]
+        logsource: {product: m365, service: audit}
+        detection:
+          selection:
+            Operation: Remove-TransportRule
+          condition: selection
+        falsepositives: [Mail flow changes]
+        level: medium
+
+        """
+
+    @Test func aSiteFolderIsBuiltBesideTheProjectsRules() throws {
+        let root = try temporaryProject()
+        let site = root.appendingPathComponent("site/cloud/m365/exchange")
+        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+        try Data(Self.rule.utf8).write(to: site.appendingPathComponent("m365_transport_rule_removed.yml"))
+
+        let build = try run("o365kit", ["build", "--detections", "site"], in: root)
+        #expect(build.status == 0, "\(build.stderr)")
+        let searches = try String(contentsOf: root.appendingPathComponent("output/splunk/o365kit/default/savedsearches.conf"), encoding: .utf8)
+        #expect(searches.contains("[o365kit - Transport Rule Removed]"))
+        let rules = try String(contentsOf: root.appendingPathComponent("output/wazuh/rules/9200-o365kit_detections.xml"), encoding: .utf8)
+        #expect(rules.contains("Remove\\x2DTransportRule"))
+        let lock = try String(contentsOf: root.appendingPathComponent("mappings/rules.lock.json"), encoding: .utf8)
+        #expect(lock.contains("detection:m365_transport_rule_removed"))
+    }
+
+    @Test func oneKeyIsOneRuleAcrossFoldersAndAMissingFolderIsAnError() throws {
+        let root = try temporaryProject()
+        let site = root.appendingPathComponent("site")
+        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+        try Data(Self.rule.utf8).write(to: site.appendingPathComponent("collection_forwarding_configured.yml"))
+        let duplicate = try run("o365kit", ["check", "--detections", "site"], in: root)
+        #expect(duplicate.status == 1)
+        #expect(duplicate.stderr.contains("site/collection_forwarding_configured.yml:1:1: error: collection_forwarding_configured is also defined by mappings/detections/collection_forwarding_configured.yml; rename one of the files [duplicate-detection-key]"), "\(duplicate.stderr)")
+
+        let missing = try run("o365kit", ["check", "--detections", "nowhere"], in: root)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("nowhere: error: --detections nowhere is not a folder"))
+    }
+}
+
 /// A deployment keeps its placeholder values outside the repository and passes them in.
 @Suite struct DetectionEnvironmentCLITests {
     @Test func anEnvironmentFileReplacesTheCommittedOne() throws {

@@ -37,7 +37,7 @@ public struct AttackImportReport: Encodable, Sendable {
         release = AttackReleaseDelta(from: project.catalog, to: new)
         var detections: [SigmaRule] = []
         if let environment = loadDetectionEnvironment(paths.environment, diagnostics: quiet) {
-            detections = loadDetections(paths.detections, environment: environment, diagnostics: quiet)
+            detections = paths.detectionFolders.flatMap { loadDetections($0, environment: environment, diagnostics: quiet) }
         }
         changes = attackReleaseChanges(from: project.catalog, to: new, project: project, detections: detections).sorted()
     }

@@ -7,6 +7,9 @@ public struct ProjectPaths: Sendable {
     public var templates: URL
     /// A deployment's own placeholder values, replacing `mappings/environment.yaml`.
     public var environmentOverride: URL?
+    /// A site's own detection folders, loaded beside `mappings/detections/` (`--detections`):
+    /// a checkout of SigmaHQ's `rules/cloud/m365`, say, kept in sync with git.
+    public var extraDetections: [URL] = []
 
     public init(mappings: URL, templates: URL) {
         self.mappings = mappings
@@ -25,6 +28,8 @@ public struct ProjectPaths: Sendable {
     public var attackRelease: URL { mappings.appendingPathComponent("attack/catalog.json") }
     /// Detection definitions (Sigma), one rule per file; optional.
     public var detections: URL { mappings.appendingPathComponent("detections") }
+    /// Every folder detections are read from, the project's first.
+    public var detectionFolders: [URL] { [detections] + extraDetections }
     /// Each detection's proof records, `samples/<key>/{positive,negative}.jsonl`: the build
     /// turns the positive ones into the Wazuh package's test cases.
     public var detectionSamples: URL { detections.appendingPathComponent("samples") }

@@ -13,9 +13,13 @@ struct ProjectOptions: ParsableArguments {
     @Option(help: "A deployment's placeholder values for the detections (default: <mappings>/environment.yaml).")
     var environment: String?
 
+    @Option(name: .customLong("detections"), help: "A folder of the site's own Sigma rules, loaded beside <mappings>/detections (repeatable).")
+    var detectionFolders: [String] = []
+
     var paths: ProjectPaths {
         var paths = ProjectPaths(mappings: URL(fileURLWithPath: mappings), templates: URL(fileURLWithPath: templates))
         paths.environmentOverride = environment.map { URL(fileURLWithPath: $0) }
+        paths.extraDetections = detectionFolders.map { URL(fileURLWithPath: $0) }
         return paths
     }
 }

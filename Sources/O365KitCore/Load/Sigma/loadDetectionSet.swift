@@ -1,17 +1,38 @@
 import Foundation
 
-/// Loads and validates `mappings/detections/` with `mappings/environment.yaml`. A project
-/// without a detections folder has no detections; nil means an error was reported.
+/// Loads and validates `mappings/detections/` and the site's own folders (`--detections`) with
+/// `mappings/environment.yaml`. A project without detection folders has no detections; nil
+/// means an error was reported.
 func loadDetectionSet(_ paths: ProjectPaths, catalog: AttackCatalog, diagnostics: DiagnosticCollector) -> DetectionSet? {
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: paths.detections.path, isDirectory: &isFolder), isFolder.boolValue else {
+    func isFolder(_ url: URL) -> Bool {
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) && isFolder.boolValue
+    }
+    for folder in paths.extraDetections where !isFolder(folder) {
+        diagnostics.emit(.error("bad-detection", "--detections \(displayPath(folder)) is not a folder", at: SourceLocation(path: displayPath(folder))))
+        return nil
+    }
+    let folders = paths.detectionFolders.filter(isFolder)
+    guard !folders.isEmpty else {
         return DetectionSet(rules: [], environment: DetectionEnvironment(placeholders: [:], path: displayPath(paths.environment)))
     }
     guard let environment = loadDetectionEnvironment(paths.environment, diagnostics: diagnostics) else { return nil }
     let before = diagnostics.count(.error)
-    let rules = loadDetections(paths.detections, environment: environment, diagnostics: diagnostics)
-    let files = (try? FileManager.default.contentsOfDirectory(atPath: paths.detections.path)) ?? []
-    let keys = Set(files.filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent })
+    var rules: [SigmaRule] = []
+    var keys: Set<String> = []
+    var firstPath: [String: String] = [:]
+    for folder in folders {
+        for rule in loadDetections(folder, environment: environment, diagnostics: diagnostics) {
+            // The key names the rule in the lock, so one key is one rule across all folders.
+            if let first = firstPath[rule.key] {
+                diagnostics.emit(.error("duplicate-detection-key", "\(rule.key) is also defined by \(first); rename one of the files", at: rule.location))
+                continue
+            }
+            firstPath[rule.key] = rule.path
+            rules.append(rule)
+        }
+        keys.formUnion(detectionFiles(in: folder).map { $0.deletingPathExtension().lastPathComponent })
+    }
     let resolved = resolveCorrelationReferences(rules)
     diagnostics.emit(validateDetections(resolved, catalog: catalog, failedKeys: keys.subtracting(rules.map(\.key))))
     guard diagnostics.count(.error) == before else { return nil }

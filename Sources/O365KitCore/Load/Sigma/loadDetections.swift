@@ -20,16 +20,17 @@ private let topLevelKeys: Set<String> = [
     "o365kit",
 ]
 
-/// Reads every `*.yml` of `folder` (one rule per file, key = file stem), expanding
+/// Reads every `*.yml` below `folder` (one rule per file, key = file stem), expanding
 /// placeholders from `environment`. Returns the rules that loaded; problems are reported.
 func loadDetections(_ folder: URL, environment: DetectionEnvironment, diagnostics: DiagnosticCollector) -> [SigmaRule] {
-    let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-    var rules: [SigmaRule] = []
-    for name in files.sorted() where name.hasSuffix(".yml") || name.hasSuffix(".yaml") {
-        let url = folder.appendingPathComponent(name)
-        if let rule = loadDetection(url, environment: environment, diagnostics: diagnostics) { rules.append(rule) }
-    }
-    return rules
+    detectionFiles(in: folder).compactMap { loadDetection($0, environment: environment, diagnostics: diagnostics) }
+}
+
+/// The rule files below `folder`, subfolders included (SigmaHQ files `rules/cloud/m365` by
+/// service), in path order.
+func detectionFiles(in folder: URL) -> [URL] {
+    let paths = (try? FileManager.default.subpathsOfDirectory(atPath: folder.path)) ?? []
+    return paths.filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted().map { folder.appendingPathComponent($0) }
 }
 
 func loadDetection(_ url: URL, environment: DetectionEnvironment, diagnostics: DiagnosticCollector) -> SigmaRule? {
