@@ -105,9 +105,15 @@ let package = Package(
         ),
 
         // MARK: o365-collector (docs/collector.md)
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(
             name: "CollectorCore",
             dependencies: [
+                "CSQLite",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -281,7 +281,7 @@ public final class APIEmulator: Sendable {
             let bytes: [UInt8]
             switch b.body {
             case .raw(let raw): bytes = raw
-            case let .generated(seed, count): bytes = RecordFactory.blob(blob: seed, count: count, creationTime: formatTime(b.created))
+            case let .generated(seed, count): bytes = RecordFactory.blob(blob: seed, count: count, creationTime: formatTime(b.recordsCreated ?? b.created))
             }
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
