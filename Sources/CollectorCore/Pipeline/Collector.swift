@@ -22,9 +22,13 @@ public final class Collector: @unchecked Sendable {
     let retry: RetryPolicy
     let durable: Bool
     let log: CollectorLog
+    /// The local clock (seconds since 1970); tests set a wrong one to check skew correction.
+    let localClock: @Sendable () -> Double
 
     public init(config: CollectorConfig, environment: [String: String] = ProcessInfo.processInfo.environment, shutdown: ShutdownSignal = ShutdownSignal(),
-                retry: RetryPolicy = RetryPolicy(), durable: Bool = true, log: CollectorLog) {
+                retry: RetryPolicy = RetryPolicy(), durable: Bool = true, localClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+                log: CollectorLog) {
+        self.localClock = localClock
         self.config = config
         self.environment = environment
         self.shutdown = shutdown
@@ -53,7 +57,8 @@ public final class Collector: @unchecked Sendable {
                 let tlog = log.with(["tenant": tenant.name])
                 let credential = try Credential.load(tenant.auth, clientID: tenant.clientID, environment: environment)
                 let tokens = TokenProvider(tenant: tenant, credential: credential, http: http, retry: retry, log: log)
-                let api = ManagementAPI(tenant: tenant, http: http, tokens: tokens, retry: retry, log: tlog)
+                let api = ManagementAPI(tenant: tenant, http: http, tokens: tokens, retry: retry,
+                                        clock: ServerClock(local: localClock, log: tlog), log: tlog)
                 collectors.append(TenantCollector(tenant: tenant, api: api, coordinator: coordinator, config: config, shutdown: shutdown, log: log))
             }
         } catch {

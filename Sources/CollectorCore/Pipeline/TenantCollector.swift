@@ -61,7 +61,8 @@ public struct TenantCollector: Sendable {
     func collect(contentType ct: String) async -> PassStatistics {
         let log = self.log.with(["content_type": ct])
         var stats = PassStatistics()
-        let now = UTCTime.now()
+        // Windows follow the API's clock, not ours (see ServerClock).
+        let now = api.clock.now()
         let checkpoint: Int64?
         do {
             checkpoint = try await coordinator.checkpoint(tenant: tenant.name, contentType: ct)
@@ -103,7 +104,7 @@ public struct TenantCollector: Sendable {
                     stats.blobsAlreadySettled += 1
                     continue
                 }
-                if let exp = d.expirationEpoch, exp < Double(UTCTime.now()) {
+                if let exp = d.expirationEpoch, exp < Double(api.clock.now()) {
                     wlog.error("content expired before it was fetched; its records are lost", ["content_id": d.contentId, "expired": d.contentExpiration ?? ""])
                     try? await coordinator.settleLost(tenant: tenant.name, contentId: d.contentId)
                     stats.lost += 1
@@ -129,7 +130,7 @@ public struct TenantCollector: Sendable {
                 break
             }
         }
-        let lag = reached.map { DurationText.humanize(Double(UTCTime.now() - $0)) } ?? "-"
+        let lag = reached.map { DurationText.humanize(Double(api.clock.now() - $0)) } ?? "-"
         log.info("progress", ["blobs": "\(stats.blobs)", "records": "\(stats.records)", "duplicates": "\(stats.duplicates)",
                               "skipped": "\(stats.skipped)", "failed": "\(stats.failures)", "lost": "\(stats.lost)",
                               "already_settled": "\(stats.blobsAlreadySettled)", "lag": lag])
