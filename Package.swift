@@ -144,6 +144,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        /// The Id index alone at 160 M Ids (Benchmarks/collector-index.sh).
+        .executableTarget(
+            name: "collector-index-bench",
+            dependencies: ["CollectorCore"],
+            path: "Benchmarks/CollectorIndexBenchmark"
+        ),
         .executableTarget(
             name: "o365-api-emulator",
             dependencies: [
