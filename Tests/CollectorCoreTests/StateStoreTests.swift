@@ -150,6 +150,25 @@ import Testing
         #expect(k[0] == k[1] && k[0] != k[2])
     }
 
+    /// Property: the minute cached across a blob's records gives exactly the keys each record
+    /// gets alone, whatever the mix of CreationTimes (including malformed ones and bare dates).
+    @Test func theMinuteCacheNeverChangesAKey() throws {
+        let times = ["2026-03-01T10:20:30", "2026-03-01T10:20:59.123Z", "2026-03-01T10:21:00", "2026-03-01T10:20xx", "2026-03-01",
+                     "2026-13-01T10:20:30", "garbage-garbage-garbage", "2026-03-01T10:2"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let records = (0..<20).map { i in #"{"Id":"id-\#(i % 7)","CreationTime":"\#(times.randomElement(using: &rng)!)"}"# }
+            let blob = Array("[\(records.joined(separator: ","))]".utf8)
+            let scanned = try RecordScanner.scan(blob)
+            blob.withUnsafeBytes { raw in
+                var cache = DedupeKey.MinuteCache()
+                for r in scanned {
+                    #expect(DedupeKey.keys(of: r, in: raw, cache: &cache).0 == DedupeKey.keys(of: r, in: raw).0)
+                }
+            }
+        }
+    }
+
     /// Property: Ids that differ in a single bit, as generated and sequential Ids do, never fold
     /// to the same 64-bit hash (the fold is a bijection of each half, mixed).
     @Test func nearbyIdsDoNotCollide() {

@@ -137,8 +137,9 @@ public final class DeliveryCoordinator: @unchecked Sendable {
         try store.beginDelivery()
         do {
             try blob.withUnsafeBytes { raw in
+                var minutes = DedupeKey.MinuteCache()
                 for r in records {
-                    let (key, idKey) = DedupeKey.keys(of: r, in: raw)
+                    let (key, idKey) = DedupeKey.keys(of: r, in: raw, cache: &minutes)
                     if idKey == nil { outcome.withoutId += 1 }
                     if try store.insert(key, legacy: idKey) {
                         fresh.append(r)

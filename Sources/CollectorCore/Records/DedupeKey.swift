@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// What the Id index stores for a record: the minute of its CreationTime and a 64-bit hash of its
 /// Id (or, for a record without an Id, of its bytes).
@@ -24,9 +25,42 @@ public struct DedupeKey: Hashable, Sendable {
 
     /// The key of a scanned record of `blob`, and its 128-bit Id key when it has an Id.
     public static func keys(of r: ScannedRecord, in blob: UnsafeRawBufferPointer) -> (DedupeKey, RecordKey?) {
+        var cache = MinuteCache()
+        return keys(of: r, in: blob, cache: &cache)
+    }
+
+    /// The last CreationTime prefix parsed and its minute: the records of a blob mostly share a
+    /// minute, and comparing 16 bytes is cheaper than parsing them.
+    public struct MinuteCache {
+        var start: Int?
+        var minute: Int64 = DedupeKey.unknownMinute
+        public init() {}
+        init(start: Int, minute: Int64) {
+            self.start = start
+            self.minute = minute
+        }
+    }
+
+    /// As `keys(of:in:)`, reusing the minute of an earlier record of the same blob whose
+    /// CreationTime starts with the same 16 bytes.
+    public static func keys(of r: ScannedRecord, in blob: UnsafeRawBufferPointer, cache: inout MinuteCache) -> (DedupeKey, RecordKey?) {
         var minute = unknownMinute
-        if let ct = r.creationTime, let epoch = UTCTime.parse(UnsafeRawBufferPointer(rebasing: blob[ct])) {
-            minute = Int64((epoch / 60).rounded(.down))
+        if let ct = r.creationTime {
+            // The minute depends on `YYYY-MM-DDTHH:MM`, the first 16 bytes, alone (so that the key
+            // is a function of those bytes and a cached minute is exactly what parsing would give);
+            // a shorter value (a bare date) is parsed whole.
+            if ct.count >= 16 {
+                if let last = cache.start, memcmp(blob.baseAddress! + ct.lowerBound, blob.baseAddress! + last, 16) == 0 {
+                    minute = cache.minute
+                } else {
+                    if let epoch = UTCTime.parse(UnsafeRawBufferPointer(rebasing: blob[ct.lowerBound..<(ct.lowerBound + 16)])) {
+                        minute = Int64((epoch / 60).rounded(.down))
+                    }
+                    cache = MinuteCache(start: ct.lowerBound, minute: minute)
+                }
+            } else if let epoch = UTCTime.parse(UnsafeRawBufferPointer(rebasing: blob[ct])) {
+                minute = Int64((epoch / 60).rounded(.down))
+            }
         }
         if let id = r.id {
             let idKey = RecordKey(idBytes: UnsafeRawBufferPointer(rebasing: blob[id]))

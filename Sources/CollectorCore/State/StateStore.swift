@@ -26,6 +26,7 @@ public final class StateStore {
     private var hasLegacyKeys: Bool
     /// Minutes touched by the open delivery, for the expiry bookkeeping.
     private var minutesInTransaction: Set<Int64> = []
+    private var lastMinuteInserted: Int64?
 
     /// The schema; `user_version` tells a later version what it is opening.
     static let schemaVersion = 1
@@ -135,6 +136,7 @@ public final class StateStore {
     /// Opens the blob's transaction.
     public func beginDelivery() throws {
         minutesInTransaction.removeAll(keepingCapacity: true)
+        lastMinuteInserted = nil
         try db.execute("BEGIN IMMEDIATE")
     }
 
@@ -152,7 +154,11 @@ public final class StateStore {
         insertKey.bind(2, key.hash)
         try insertKey.run()
         guard db.changes > 0 else { return false }
-        minutesInTransaction.insert(key.minute)
+        // A blob's records mostly share a minute: skip the set when it is the last one seen.
+        if key.minute != lastMinuteInserted {
+            minutesInTransaction.insert(key.minute)
+            lastMinuteInserted = key.minute
+        }
         return true
     }
 
