@@ -38,10 +38,10 @@ func mix(_ x0: UInt64) -> UInt64 {
     x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
     return x ^ (x >> 31)
 }
-let startMinute: Int64 = 29_000_000  // 2025
+let startSecond: Int64 = 1_740_000_000  // 2025
 /// Key number i: the i-th record of the stream, in CreationTime order.
 func key(_ i: Int) -> DedupeKey {
-    DedupeKey(minute: startMinute + Int64(i) * 1_440 / Int64(perDay), hash: Int64(bitPattern: mix(UInt64(i))))
+    DedupeKey(second: startSecond + Int64(i) * 86_400 / Int64(perDay), hash: Int64(bitPattern: mix(UInt64(i))))
 }
 func line(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
 
@@ -61,7 +61,7 @@ while done < total {
     let n = min(blob, total - done)
     for k in done..<(done + n) { guard try store.insert(key(k), legacy: nil) else { fatalError("key \(k) reported present") } }
     done += n
-    try store.commitDelivery(contentId: "b\(done / blob)", day: key(done - 1).minute / 1_440, sinkOffsets: [("jsonl:/bench", Int64(done))])
+    try store.commitDelivery(contentId: "b\(done / blob)", day: key(done - 1).second / 86_400, sinkOffsets: [("jsonl:/bench", Int64(done))])
     if done % reportEvery == 0 || done == total {
         let now = Date()
         line(String(format: "%-12d %-12.0f %-12.1f %-12.1f %-12.0f", done, Double(done - lastDone) / now.timeIntervalSince(lastReport),
@@ -89,9 +89,9 @@ t0 = Date()
 try store.beginDelivery()
 for p in 0..<probes {
     let i = Int.random(in: 0..<total, using: &rng)
-    // Same minute as a present key, a hash no key has (keys use mix(i); this is mix(i) + 1).
+    // Same second as a present key, a hash no key has (keys use mix(i); this is mix(i) + 1).
     let k = key(i)
-    guard try store.insert(DedupeKey(minute: k.minute, hash: k.hash &+ 1), legacy: nil) else { fatalError("absent key found") }
+    guard try store.insert(DedupeKey(second: k.second, hash: k.hash &+ 1), legacy: nil) else { fatalError("absent key found") }
     if p % blob == blob - 1 { store.rollback(); try store.beginDelivery() }
 }
 store.rollback()
@@ -100,7 +100,7 @@ line(String(format: "probes over the whole window: present %.0f/s, absent %.0f/s
 
 // Expiry of the oldest day (a day of keys).
 t0 = Date()
-let firstDay = startMinute / 1_440
+let firstDay = startSecond / 86_400
 let dropped = try store.expire(before: firstDay + 1, today: firstDay + 9)
 line(String(format: "expired the oldest day: %d keys in %.1f s", dropped, Date().timeIntervalSince(t0)))
 line(String(format: "peak RSS %.1f MiB, database %.0f MiB (%.1f bytes/id)", status("VmHWM"), size(url), size(url) * 1_048_576 / Double(total)))

@@ -5,20 +5,18 @@ import Logging
 import Testing
 
 @Suite struct StateStoreTests {
-    func key(_ minute: Int64, _ id: String) -> DedupeKey { DedupeKey(minute: minute, hash: Int64(id.hashValue & 0x7fff_ffff)) }
-
     @Test func aCommittedBlobSurvivesAReopenAndARolledBackOneLeavesNoTrace() throws {
         let s = Scratch()
         let url = s.url.appendingPathComponent("t.sqlite")
         let store = try StateStore(url: url, durable: true)
         try store.beginDelivery()
-        #expect(try store.insert(DedupeKey(minute: 10, hash: 1), legacy: nil))
-        #expect(try store.insert(DedupeKey(minute: 10, hash: 2), legacy: nil))
-        #expect(try !store.insert(DedupeKey(minute: 10, hash: 1), legacy: nil))  // repeated within the blob
-        #expect(try store.insert(DedupeKey(minute: 11, hash: 1), legacy: nil))  // same hash, another minute
+        #expect(try store.insert(DedupeKey(second: 10, hash: 1), legacy: nil))
+        #expect(try store.insert(DedupeKey(second: 10, hash: 2), legacy: nil))
+        #expect(try !store.insert(DedupeKey(second: 10, hash: 1), legacy: nil))  // repeated within the blob
+        #expect(try store.insert(DedupeKey(second: 11, hash: 1), legacy: nil))  // same hash, another second
         try store.commitDelivery(contentId: "blob 1%", day: 20_000, sinkOffsets: [("jsonl:/x y", 42)])
         try store.beginDelivery()
-        #expect(try store.insert(DedupeKey(minute: 10, hash: 3), legacy: nil))
+        #expect(try store.insert(DedupeKey(second: 10, hash: 3), legacy: nil))
         store.rollback()
         try store.commitCheckpoint(contentType: "Audit.Exchange", listingStart: 1_234)
 
@@ -30,8 +28,8 @@ import Testing
         #expect(try reopened.checkpoint(contentType: "Audit.Exchange") == 1_234)
         #expect(try reopened.checkpoint(contentType: "DLP.All") == nil)
         try reopened.beginDelivery()
-        #expect(try !reopened.insert(DedupeKey(minute: 10, hash: 2), legacy: nil))
-        #expect(try reopened.insert(DedupeKey(minute: 10, hash: 3), legacy: nil))  // the rolled-back key is new
+        #expect(try !reopened.insert(DedupeKey(second: 10, hash: 2), legacy: nil))
+        #expect(try reopened.insert(DedupeKey(second: 10, hash: 3), legacy: nil))  // the rolled-back key is new
         reopened.rollback()
         for f in try FileManager.default.contentsOfDirectory(atPath: s.path) {
             #expect((try FileManager.default.attributesOfItem(atPath: s.url.appendingPathComponent(f).path)[.posixPermissions] as? Int) == 0o600, "\(f)")
@@ -41,15 +39,17 @@ import Testing
     @Test func expiryDropsMinutesWhoseNewestKeyIsOlderThanTheHorizonOncePerDay() throws {
         let s = Scratch()
         let store = try StateStore(url: s.url.appendingPathComponent("t.sqlite"), durable: false)
-        // Minute 1 first delivered on day 100; minute 2 on day 100 and again (a new key) on day 105.
+        // Minute 1 (seconds 60…119) first delivered on day 100; minute 2 on day 100 and again
+        // (a new key) on day 105.
         try store.beginDelivery()
-        _ = try store.insert(DedupeKey(minute: 1, hash: 1), legacy: nil)
-        _ = try store.insert(DedupeKey(minute: 2, hash: 1), legacy: nil)
+        _ = try store.insert(DedupeKey(second: 61, hash: 1), legacy: nil)
+        _ = try store.insert(DedupeKey(second: 119, hash: 1), legacy: nil)
+        _ = try store.insert(DedupeKey(second: 120, hash: 1), legacy: nil)
         try store.commitDelivery(contentId: "old", day: 100, sinkOffsets: [])
         try store.beginDelivery()
-        _ = try store.insert(DedupeKey(minute: 2, hash: 2), legacy: nil)
+        _ = try store.insert(DedupeKey(second: 179, hash: 2), legacy: nil)
         try store.commitDelivery(contentId: "new", day: 105, sinkOffsets: [])
-        #expect(try store.expire(before: 101, today: 109) == 1)
+        #expect(try store.expire(before: 101, today: 109) == 2)
         #expect(try store.recordKeyCount() == 2)
         #expect(try !store.isSettled(contentId: "old") && store.isSettled(contentId: "new"))
         // Already expired today: nothing more happens until tomorrow.
@@ -130,19 +130,20 @@ import Testing
         return try blob.withUnsafeBytes { raw in try RecordScanner.scan(blob).map { DedupeKey.keys(of: $0, in: raw).0 } }
     }
 
-    @Test func theSameIdAndMinuteMakeTheSameKeyWhateverTheRestOfTheRecord() throws {
+    @Test func theSameIdAndSecondMakeTheSameKeyWhateverTheRestOfTheRecord() throws {
         let k = try keys(#"""
         [{"Id":"AAAAAAAA-bbbb-cccc-dddd-eeeeeeeeeeee","CreationTime":"2026-03-01T10:20:30","Operation":"A"},
-         {"CreationTime":"2026-03-01T10:20:59","Operation":"B","Id":"aaaaaaaa-BBBB-cccc-dddd-eeeeeeeeeeee"},
+         {"CreationTime":"2026-03-01T10:20:30.999Z","Operation":"B","Id":"aaaaaaaa-BBBB-cccc-dddd-eeeeeeeeeeee"},
          {"Id":"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee","CreationTime":"2026-03-01T10:21:00"},
          {"Id":"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeef","CreationTime":"2026-03-01T10:20:30"},
          {"Id":"x","CreationTime":"not a time"}]
         """#)
         #expect(k[0] == k[1])
+        #expect(k[0].second == Int64(UTCTime.parse("2026-03-01T10:20:30")!))
         #expect(k[0].minute == Int64(UTCTime.parse("2026-03-01T10:20:00")! / 60))
-        #expect(k[2].minute == k[0].minute + 1 && k[2].hash == k[0].hash)
-        #expect(k[3].minute == k[0].minute && k[3].hash != k[0].hash)
-        #expect(k[4].minute == DedupeKey.unknownMinute)
+        #expect(k[2].second == k[0].second + 30 && k[2].hash == k[0].hash)
+        #expect(k[3].second == k[0].second && k[3].hash != k[0].hash)
+        #expect(k[4].second == DedupeKey.unknownSecond)
     }
 
     @Test func recordsWithoutAnIdAreKeyedByTheirBytes() throws {
@@ -150,18 +151,18 @@ import Testing
         #expect(k[0] == k[1] && k[0] != k[2])
     }
 
-    /// Property: the minute cached across a blob's records gives exactly the keys each record
+    /// Property: the second cached across a blob's records gives exactly the keys each record
     /// gets alone, whatever the mix of CreationTimes (including malformed ones and bare dates).
-    @Test func theMinuteCacheNeverChangesAKey() throws {
-        let times = ["2026-03-01T10:20:30", "2026-03-01T10:20:59.123Z", "2026-03-01T10:21:00", "2026-03-01T10:20xx", "2026-03-01",
-                     "2026-13-01T10:20:30", "garbage-garbage-garbage", "2026-03-01T10:2"]
+    @Test func theSecondCacheNeverChangesAKey() throws {
+        let times = ["2026-03-01T10:20:30", "2026-03-01T10:20:30.123Z", "2026-03-01T10:20:59", "2026-03-01T10:21:00", "2026-03-01T10:20:3x",
+                     "2026-03-01T10:20", "2026-03-01", "2026-13-01T10:20:30", "garbage-garbage-garbage", "2026-03-01T10:2"]
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<200 {
             let records = (0..<20).map { i in #"{"Id":"id-\#(i % 7)","CreationTime":"\#(times.randomElement(using: &rng)!)"}"# }
             let blob = Array("[\(records.joined(separator: ","))]".utf8)
             let scanned = try RecordScanner.scan(blob)
             blob.withUnsafeBytes { raw in
-                var cache = DedupeKey.MinuteCache()
+                var cache = DedupeKey.SecondCache()
                 for r in scanned {
                     #expect(DedupeKey.keys(of: r, in: raw, cache: &cache).0 == DedupeKey.keys(of: r, in: raw).0)
                 }

@@ -137,9 +137,9 @@ public final class DeliveryCoordinator: @unchecked Sendable {
         try store.beginDelivery()
         do {
             try blob.withUnsafeBytes { raw in
-                var minutes = DedupeKey.MinuteCache()
+                var seconds = DedupeKey.SecondCache()
                 for r in records {
-                    let (key, idKey) = DedupeKey.keys(of: r, in: raw, cache: &minutes)
+                    let (key, idKey) = DedupeKey.keys(of: r, in: raw, cache: &seconds)
                     if idKey == nil { outcome.withoutId += 1 }
                     if try store.insert(key, legacy: idKey) {
                         fresh.append(r)

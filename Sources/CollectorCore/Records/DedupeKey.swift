@@ -1,73 +1,76 @@
 import Crypto
 import Foundation
 
-/// What the Id index stores for a record: the minute of its CreationTime and a 64-bit hash of its
+/// What the Id index stores for a record: the second of its CreationTime and a 64-bit hash of its
 /// Id (or, for a record without an Id, of its bytes).
 ///
 /// A repeated record is the same audit record delivered again, so it carries the same Id and the
-/// same CreationTime; keying the index by the minute first keeps the records of one blob next to
-/// each other in the database (a few pages, not one random page per record) and lets old minutes
-/// be dropped as a range. A 64-bit hash is enough because two keys only meet when they share a
-/// minute: at 20 M records a day (about 14,000 a minute) the chance of any collision in 8 days is
-/// about 1 in 16 million, where 64 bits over the whole 160 M-Id window would be about 1 in 1,400.
+/// same CreationTime; keying the index by the time first keeps the records of one blob next to each
+/// other in the database (a few pages, not one random page per record) and lets old minutes be
+/// dropped as ranges. A 64-bit hash is enough because two keys only meet when they share a second:
+/// at 20 M records a day (about 230 a second) the chance of any collision in 8 days is about 1 in
+/// a billion, where 64 bits over the whole 160 M-Id window would be about 1 in 1,400.
 public struct DedupeKey: Hashable, Sendable {
-    /// Minutes since 1970 of CreationTime; `unknownMinute` when it is missing or unreadable.
-    public var minute: Int64
+    /// Seconds since 1970 of CreationTime; `unknownSecond` when it is missing or unreadable.
+    public var second: Int64
     public var hash: Int64
 
-    /// The minute used when a record has no readable CreationTime.
-    public static let unknownMinute: Int64 = 0
+    /// The second used when a record has no readable CreationTime.
+    public static let unknownSecond: Int64 = 0
 
-    public init(minute: Int64, hash: Int64) {
-        self.minute = minute
+    public init(second: Int64, hash: Int64) {
+        self.second = second
         self.hash = hash
     }
 
+    /// The minute of `second`, the unit in which the index expires.
+    public var minute: Int64 { second >= 0 ? second / 60 : (second - 59) / 60 }
+
     /// The key of a scanned record of `blob`, and its 128-bit Id key when it has an Id.
     public static func keys(of r: ScannedRecord, in blob: UnsafeRawBufferPointer) -> (DedupeKey, RecordKey?) {
-        var cache = MinuteCache()
+        var cache = SecondCache()
         return keys(of: r, in: blob, cache: &cache)
     }
 
-    /// The last CreationTime prefix parsed and its minute: the records of a blob mostly share a
-    /// minute, and comparing 16 bytes is cheaper than parsing them.
-    public struct MinuteCache {
+    /// The last CreationTime prefix parsed and its second: the records of a blob often share a
+    /// second, and comparing 19 bytes is cheaper than parsing them.
+    public struct SecondCache {
         var start: Int?
-        var minute: Int64 = DedupeKey.unknownMinute
+        var second: Int64 = DedupeKey.unknownSecond
         public init() {}
-        init(start: Int, minute: Int64) {
+        init(start: Int, second: Int64) {
             self.start = start
-            self.minute = minute
+            self.second = second
         }
     }
 
-    /// As `keys(of:in:)`, reusing the minute of an earlier record of the same blob whose
-    /// CreationTime starts with the same 16 bytes.
-    public static func keys(of r: ScannedRecord, in blob: UnsafeRawBufferPointer, cache: inout MinuteCache) -> (DedupeKey, RecordKey?) {
-        var minute = unknownMinute
+    /// As `keys(of:in:)`, reusing the second of the previous record of the same blob whose
+    /// CreationTime starts with the same 19 bytes.
+    public static func keys(of r: ScannedRecord, in blob: UnsafeRawBufferPointer, cache: inout SecondCache) -> (DedupeKey, RecordKey?) {
+        var second = unknownSecond
         if let ct = r.creationTime {
-            // The minute depends on `YYYY-MM-DDTHH:MM`, the first 16 bytes, alone (so that the key
-            // is a function of those bytes and a cached minute is exactly what parsing would give);
-            // a shorter value (a bare date) is parsed whole.
-            if ct.count >= 16 {
-                if let last = cache.start, memcmp(blob.baseAddress! + ct.lowerBound, blob.baseAddress! + last, 16) == 0 {
-                    minute = cache.minute
+            // The second depends on `YYYY-MM-DDTHH:MM:SS`, the first 19 bytes, alone (so that the
+            // key is a function of those bytes and a cached second is exactly what parsing would
+            // give); a shorter value (no seconds, a bare date) is parsed whole.
+            if ct.count >= 19 {
+                if let last = cache.start, memcmp(blob.baseAddress! + ct.lowerBound, blob.baseAddress! + last, 19) == 0 {
+                    second = cache.second
                 } else {
-                    if let epoch = UTCTime.parse(UnsafeRawBufferPointer(rebasing: blob[ct.lowerBound..<(ct.lowerBound + 16)])) {
-                        minute = Int64((epoch / 60).rounded(.down))
+                    if let epoch = UTCTime.parse(UnsafeRawBufferPointer(rebasing: blob[ct.lowerBound..<(ct.lowerBound + 19)])) {
+                        second = Int64(epoch.rounded(.down))
                     }
-                    cache = MinuteCache(start: ct.lowerBound, minute: minute)
+                    cache = SecondCache(start: ct.lowerBound, second: second)
                 }
             } else if let epoch = UTCTime.parse(UnsafeRawBufferPointer(rebasing: blob[ct])) {
-                minute = Int64((epoch / 60).rounded(.down))
+                second = Int64(epoch.rounded(.down))
             }
         }
         if let id = r.id {
             let idKey = RecordKey(idBytes: UnsafeRawBufferPointer(rebasing: blob[id]))
-            return (DedupeKey(minute: minute, hash: hash(idKey)), idKey)
+            return (DedupeKey(second: second, hash: hash(idKey)), idKey)
         }
         // No Id: the record's own bytes are its identity (a record repeated byte for byte).
-        return (DedupeKey(minute: minute, hash: hash(RecordKey(sha256Of: UnsafeRawBufferPointer(rebasing: blob[r.range])))), nil)
+        return (DedupeKey(second: second, hash: hash(RecordKey(sha256Of: UnsafeRawBufferPointer(rebasing: blob[r.range])))), nil)
     }
 
     /// Folds the 128-bit key to 64 bits. Each half goes through a bijective mixer (splitmix64's

@@ -24,7 +24,7 @@ public final class StateStore {
     private let setCheckpoint: SQLiteStatement
     /// Whether Ids imported from a journal are still kept (they lack CreationTime; see `importJournal`).
     private var hasLegacyKeys: Bool
-    /// Minutes touched by the open delivery, for the expiry bookkeeping.
+    /// Minutes (of CreationTime) that got new keys in the open delivery, for the expiry bookkeeping.
     private var minutesInTransaction: Set<Int64> = []
     private var lastMinuteInserted: Int64?
 
@@ -33,7 +33,7 @@ public final class StateStore {
     static let schema = """
     CREATE TABLE IF NOT EXISTS checkpoints(content_type TEXT PRIMARY KEY, listing_start INTEGER NOT NULL) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS ledger(content_id TEXT PRIMARY KEY, day INTEGER NOT NULL) WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS record_keys(minute INTEGER NOT NULL, hash INTEGER NOT NULL, PRIMARY KEY(minute, hash)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS record_keys(second INTEGER NOT NULL, hash INTEGER NOT NULL, PRIMARY KEY(second, hash)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS minutes(minute INTEGER PRIMARY KEY, last_day INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS legacy_keys(hi INTEGER NOT NULL, lo INTEGER NOT NULL, day INTEGER NOT NULL, PRIMARY KEY(hi, lo)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS sink_offsets(sink TEXT PRIMARY KEY, offset INTEGER NOT NULL) WITHOUT ROWID;
@@ -63,7 +63,7 @@ public final class StateStore {
         if found < Self.schemaVersion {
             try db.execute("BEGIN IMMEDIATE; \(Self.schema) PRAGMA user_version=\(Self.schemaVersion); COMMIT;")
         }
-        insertKey = try db.prepare("INSERT OR IGNORE INTO record_keys(minute, hash) VALUES(?1, ?2)")
+        insertKey = try db.prepare("INSERT OR IGNORE INTO record_keys(second, hash) VALUES(?1, ?2)")
         findLegacy = try db.prepare("SELECT 1 FROM legacy_keys WHERE hi = ?1 AND lo = ?2")
         touchMinute = try db.prepare("INSERT INTO minutes(minute, last_day) VALUES(?1, ?2) ON CONFLICT(minute) DO UPDATE SET last_day = max(last_day, excluded.last_day)")
         settle = try db.prepare("INSERT OR REPLACE INTO ledger(content_id, day) VALUES(?1, ?2)")
@@ -150,7 +150,7 @@ public final class StateStore {
             findLegacy.reset()
             if found { return false }
         }
-        insertKey.bind(1, key.minute)
+        insertKey.bind(1, key.second)
         insertKey.bind(2, key.hash)
         try insertKey.run()
         guard db.changes > 0 else { return false }
@@ -219,9 +219,10 @@ public final class StateStore {
 
     // MARK: Expiry
 
-    /// Forgets what was settled before `horizonDay`: index minutes whose newest record was first
-    /// delivered before it (so every Id is kept at least that long after its first delivery), and
-    /// ledger entries. Runs at most once a day; returns how many index keys were dropped.
+    /// Forgets what was settled before `horizonDay`: index keys of CreationTime minutes whose
+    /// newest key was first delivered before it (so every Id is kept at least that long after its
+    /// first delivery), and ledger entries. Runs at most once a day; returns how many index keys
+    /// were dropped.
     @discardableResult
     public func expire(before horizonDay: Int64, today: Int64) throws -> Int {
         let last = try db.prepare("SELECT value FROM meta WHERE key = 'expired_on'")
@@ -230,10 +231,20 @@ public final class StateStore {
         guard expiredOn < today else { return 0 }
         try db.execute("BEGIN IMMEDIATE")
         do {
-            let keys = try db.prepare("DELETE FROM record_keys WHERE minute IN (SELECT minute FROM minutes WHERE last_day < ?1)")
-            keys.bind(1, horizonDay)
-            try keys.run()
-            let dropped = db.changes
+            let expired = try db.prepare("SELECT minute FROM minutes WHERE last_day < ?1")
+            expired.bind(1, horizonDay)
+            var minutes: [Int64] = []
+            while try expired.step() { minutes.append(expired.int64(0)) }
+            expired.reset()
+            // One range of the primary key per minute: pages are freed in order, no table scan.
+            let keys = try db.prepare("DELETE FROM record_keys WHERE second >= ?1 AND second < ?2")
+            var dropped = 0
+            for minute in minutes {
+                keys.bind(1, minute * 60)
+                keys.bind(2, minute * 60 + 60)
+                try keys.run()
+                dropped += db.changes
+            }
             for sql in ["DELETE FROM minutes WHERE last_day < ?1", "DELETE FROM ledger WHERE day < ?1", "DELETE FROM legacy_keys WHERE day < ?1"] {
                 let s = try db.prepare(sql)
                 s.bind(1, horizonDay)
