@@ -17,5 +17,5 @@ swift build -c release --scratch-path "$SCRATCH" --product collector-index-bench
 BIN=$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)
 work=$(mktemp -d "${TMPDIR:-/tmp}/collector-index.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-/usr/bin/time -v "$BIN/collector-index-bench" "$work" "$IDS" "$PER_DAY" "$DURABLE" 2> "$work/time.log"
+/usr/bin/time -v -o "$work/time.log" "$BIN/collector-index-bench" "$work" "$IDS" "$PER_DAY" "$DURABLE"
 sed -n 's/.*Maximum resident set size (kbytes): \([0-9]*\).*/peak RSS (time -v): \1 KiB/p; s/.*Elapsed (wall clock) time (h:mm:ss or m:ss): \(.*\)/wall: \1/p' "$work/time.log"
