@@ -38,7 +38,7 @@ func mix(_ x0: UInt64) -> UInt64 {
     x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
     return x ^ (x >> 31)
 }
-let startSecond: Int64 = 1_740_000_000  // 2025
+let startSecond: Int64 = 1_740_009_600  // 2025-02-20 00:00 UTC: day-aligned, so the oldest day holds a full day of keys
 /// Key number i: the i-th record of the stream, in CreationTime order.
 func key(_ i: Int) -> DedupeKey {
     DedupeKey(second: startSecond + Int64(i) * 86_400 / Int64(perDay), hash: Int64(bitPattern: mix(UInt64(i))))
