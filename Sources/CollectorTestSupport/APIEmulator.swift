@@ -24,9 +24,13 @@ public final class APIEmulator: Sendable {
     public let tokenLifetime: Int
     /// Descriptors per listing page.
     public let pageSize: Int
+    /// Whether generated records are the ~190-byte kind (RecordFactory.smallTemplate).
+    public let smallRecords: Bool
 
     struct State {
         var blobs: [String: [EmulatedBlob]] = [:]
+        /// contentId → blob, so serving a blob does not scan every content type (benchmarks serve tens of thousands).
+        var byContentId: [String: EmulatedBlob] = [:]
         var faults = EmulatorFaults()
         var log = EmulatorLog()
         var tokens: [String: Double] = [:]  // token → expiry
@@ -38,13 +42,14 @@ public final class APIEmulator: Sendable {
 
     public init(tenantID: String = "11111111-2222-3333-4444-555555555555", clientID: String = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
                 clientSecret: String? = "s3cr3t+&=value", certificate: (x5tS256: String, key: _RSA.Signing.PublicKey)? = nil,
-                tokenLifetime: Int = 3_600, pageSize: Int = 50) {
+                tokenLifetime: Int = 3_600, pageSize: Int = 50, smallRecords: Bool = false) {
         self.tenantID = tenantID
         self.clientID = clientID
         self.clientSecret = clientSecret
         self.certificate = certificate
         self.tokenLifetime = tokenLifetime
         self.pageSize = pageSize
+        self.smallRecords = smallRecords
     }
 
     /// `http://127.0.0.1:<port>`, valid after `start()`.
@@ -53,7 +58,10 @@ public final class APIEmulator: Sendable {
 
     /// Adds blobs to a content type.
     public func add(_ blobs: [EmulatedBlob], contentType: String) {
-        state.withLockedValue { $0.blobs[contentType, default: []] += blobs }
+        state.withLockedValue { s in
+            s.blobs[contentType, default: []] += blobs
+            for b in blobs where s.byContentId[b.contentId] == nil { s.byContentId[b.contentId] = b }
+        }
     }
 
     /// Changes the faults.
@@ -265,7 +273,7 @@ public final class APIEmulator: Sendable {
             if let n = s.faults.throttle[id], n > 0 { s.faults.throttle[id] = n - 1; return .throttle }
             if let n = s.faults.throttleAF429[id], n > 0 { s.faults.throttleAF429[id] = n - 1; return .af429 }
             if let n = s.faults.unavailable[id], n > 0 { s.faults.unavailable[id] = n - 1; return .unavailable }
-            for blobs in s.blobs.values { if let b = blobs.first(where: { $0.contentId == id }) { return .body(b, s.faults.blobDelay) } }
+            if let b = s.byContentId[id] { return .body(b, s.faults.blobDelay) }
             return .notFound
         }
         switch answer {
@@ -281,7 +289,7 @@ public final class APIEmulator: Sendable {
             let bytes: [UInt8]
             switch b.body {
             case .raw(let raw): bytes = raw
-            case let .generated(seed, count): bytes = RecordFactory.blob(blob: seed, count: count, creationTime: formatTime(b.created))
+            case let .generated(seed, count): bytes = RecordFactory.blob(blob: seed, count: count, creationTime: formatTime(b.recordsCreated ?? b.created), small: smallRecords)
             }
             var headers = HTTPFields()
             headers[.contentType] = "application/json"

@@ -17,13 +17,18 @@ public struct EmulatedBlob: Sendable {
     public var foreignBase: String?
     /// When set, contentExpiration is this (seconds since 1970) instead of created + 7 days.
     public var expiration: Int64?
+    /// The CreationTime of generated records (seconds since 1970); `created` when nil. A blob
+    /// re-carrying records of an earlier blob sets it to that blob's, as a repeated record is the
+    /// same record.
+    public var recordsCreated: Int64?
 
-    public init(contentId: String, created: Int64, body: Body, foreignBase: String? = nil, expiration: Int64? = nil) {
+    public init(contentId: String, created: Int64, body: Body, foreignBase: String? = nil, expiration: Int64? = nil, recordsCreated: Int64? = nil) {
         self.contentId = contentId
         self.created = created
         self.body = body
         self.foreignBase = foreignBase
         self.expiration = expiration
+        self.recordsCreated = recordsCreated
     }
 
     /// The record Ids of a generated blob.

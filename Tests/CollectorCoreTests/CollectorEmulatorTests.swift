@@ -37,11 +37,15 @@ import Testing
         #expect(await runOnce(config) == .complete)
         #expect(jsonlIds(s.url.appendingPathComponent("events.jsonl")).count == 600)
         #expect(emu.log.blobFetches.values.allSatisfy { $0 == 1 })
-        // State files are private.
-        let journal = s.url.appendingPathComponent("state/tenants/contoso.journal")
-        #expect((try FileManager.default.attributesOfItem(atPath: journal.path)[.posixPermissions] as? Int) == 0o600)
-        let state = try String(contentsOf: journal, encoding: .utf8)
-        #expect(!state.contains("s3cr3t"))
+        // State files (database, its WAL, locks) are private and hold no secret.
+        let tenants = s.url.appendingPathComponent("state/tenants")
+        let files = try FileManager.default.contentsOfDirectory(atPath: tenants.path)
+        #expect(files.contains("contoso.sqlite"))
+        for f in files {
+            let url = tenants.appendingPathComponent(f)
+            #expect((try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int) == 0o600, "\(f)")
+            #expect((try Data(contentsOf: url)).range(of: Data("s3cr3t".utf8)) == nil, "\(f)")
+        }
     }
 
     @Test func throttlingAndServerErrorsAreRetried() async throws {
@@ -115,8 +119,9 @@ import Testing
     @Test func duplicatesAcrossListingsAndBlobsAreDroppedAndLateBlobsFound() async throws {
         let emu = APIEmulator(pageSize: 3)
         let first = blobs(5, records: 4)
-        // A blob re-carrying records already delivered (Microsoft does this) plus new ones.
-        let again = EmulatedBlob(contentId: "again", created: now - 5_000, body: .generated(seed: 1, count: 6))
+        // A blob re-carrying records already delivered (Microsoft does this: same Id, same
+        // CreationTime) plus new ones.
+        let again = EmulatedBlob(contentId: "again", created: now - 5_000, body: .generated(seed: 1, count: 6), recordsCreated: first[0].created)
         emu.add(first + [again], contentType: "Audit.Exchange")
         emu.faults { $0.duplicateListing = true }
         try await emu.start()

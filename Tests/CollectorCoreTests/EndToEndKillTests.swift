@@ -61,6 +61,9 @@ func waitForExit(_ p: Process) async {
         #expect(final.terminationStatus == 0, "\(finalLog.suffix(3_000))")
         let ids = jsonlIds(events)
         #expect(ids.count == 6_000)
+        // The Id index committed exactly the delivered records: none lost to a rolled-back blob.
+        let store = try StateStore(url: s.url.appendingPathComponent("state/tenants/contoso.sqlite"), durable: false)
+        #expect(try store.recordKeyCount() == 6_000)
         #expect(Set(ids).count == ids.count)
         #expect(Set(ids).symmetricDifference(blobs.flatMap(\.generatedIds)).count == 0)
         // The file is whole lines only: no torn record survived the kills.
@@ -70,8 +73,65 @@ func waitForExit(_ p: Process) async {
         for f in try FileManager.default.contentsOfDirectory(atPath: s.path) where f.hasSuffix(".log") {
             #expect(!(try String(contentsOf: s.url.appendingPathComponent(f), encoding: .utf8)).contains("s3cr3t"))
         }
-        let journal = try String(contentsOf: s.url.appendingPathComponent("state/tenants/contoso.journal"), encoding: .utf8)
-        #expect(!journal.contains("s3cr3t"))
+        let tenants = s.url.appendingPathComponent("state/tenants")
+        for f in try FileManager.default.contentsOfDirectory(atPath: tenants.path) {
+            #expect((try Data(contentsOf: tenants.appendingPathComponent(f))).range(of: Data("s3cr3t".utf8)) == nil, "\(f)")
+        }
+    }
+
+    /// Two collector processes share a state directory and both list the same tenant, each with
+    /// its own JSONL file. While one holds the tenant the other skips it; when the holder is
+    /// killed with SIGKILL the other takes the tenant over; then both start at once and race.
+    /// Across the two files every Id is delivered exactly once.
+    @Test func twoProcessesNeverCollectTheSameTenantAtOnce() async throws {
+        let exe = try #require(Self.executable, "o365-collector must be built next to the tests")
+        let emu = APIEmulator(pageSize: 25)
+        let blobs = (0..<120).map { EmulatedBlob(contentId: "r\($0)", created: now - 5_000 + Int64($0), body: .generated(seed: 3_000 + $0, count: 50)) }
+        emu.add(blobs, contentType: "Audit.SharePoint")
+        emu.faults { $0.blobDelay = 0.01 }
+        try await emu.start()
+        defer { Task { await emu.stop() } }
+        let s = Scratch()
+        _ = emulatorConfig(emu, scratch: s, contentTypes: ["Audit.SharePoint"])
+        let configA = s.url.appendingPathComponent("config.yaml").path
+        let textA = try String(contentsOfFile: configA, encoding: .utf8)
+        let configB = s.write("config-b.yaml", textA.replacingOccurrences(of: "./events.jsonl", with: "./events-b.jsonl")).path
+        func log(_ name: String) -> String { (try? String(contentsOf: s.url.appendingPathComponent(name), encoding: .utf8)) ?? "" }
+
+        // A holds the tenant; B, started meanwhile, skips it and exits 0 without writing a record.
+        let a1 = try launch(exe, config: configA, stderr: s.url.appendingPathComponent("a1.log"))
+        let deadline = Date().addingTimeInterval(60)
+        while a1.isRunning && (emu.log.blobFetches.count < 20) && Date() < deadline { try await Task.sleep(nanoseconds: 2_000_000) }
+        #expect(a1.isRunning, "A finished before B could race it: \(log("a1.log").suffix(2_000))")
+        let b1 = try launch(exe, config: configB, stderr: s.url.appendingPathComponent("b1.log"))
+        await waitForExit(b1)
+        #expect(b1.terminationStatus == 0, "\(log("b1.log").suffix(2_000))")
+        #expect(log("b1.log").contains("another o365-collector is collecting this tenant"))
+        #expect(jsonlIds(s.url.appendingPathComponent("events-b.jsonl")).isEmpty)
+        // A dies holding the tenant; B takes it over.
+        kill(a1.processIdentifier, SIGKILL)
+        await waitForExit(a1)
+        let b2 = try launch(exe, config: configB, stderr: s.url.appendingPathComponent("b2.log"))
+        while b2.isRunning && (emu.log.blobFetches.count < 60) && Date() < deadline { try await Task.sleep(nanoseconds: 2_000_000) }
+        #expect(!log("b2.log").contains("another o365-collector is collecting this tenant"))
+        // Now both at once: whoever loses the race skips; A also cuts its uncommitted tail.
+        let a3 = try launch(exe, config: configA, stderr: s.url.appendingPathComponent("a3.log"))
+        await waitForExit(b2)
+        await waitForExit(a3)
+        #expect(b2.terminationStatus == 0, "\(log("b2.log").suffix(2_000))")
+        #expect(a3.terminationStatus == 0, "\(log("a3.log").suffix(2_000))")
+        let a4 = try launch(exe, config: configA, stderr: s.url.appendingPathComponent("a4.log"))
+        let b4 = try launch(exe, config: configB, stderr: s.url.appendingPathComponent("b4.log"))
+        await waitForExit(a4)
+        await waitForExit(b4)
+        #expect(a4.terminationStatus == 0 && b4.terminationStatus == 0, "\(log("a4.log").suffix(1_000)) \(log("b4.log").suffix(1_000))")
+
+        let idsA = jsonlIds(s.url.appendingPathComponent("events.jsonl")), idsB = jsonlIds(s.url.appendingPathComponent("events-b.jsonl"))
+        #expect(!idsA.isEmpty && !idsB.isEmpty)
+        let all = idsA + idsB
+        #expect(all.count == 6_000)
+        #expect(Set(all).count == all.count)
+        #expect(Set(all) == Set(blobs.flatMap(\.generatedIds)))
     }
 
     @Test func withoutOnceItPollsUntilSIGTERMAndExitsZero() async throws {

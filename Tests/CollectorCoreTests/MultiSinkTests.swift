@@ -66,8 +66,8 @@ import Testing
         #expect(await runOnce(config, environment: env) == .complete)
         let ids = jsonlIds(s.url.appendingPathComponent("events.jsonl"))
         #expect(ids.count == 216 && Set(ids) == Set((blobsA + blobsB).flatMap(\.generatedIds)))
-        // One state file per tenant.
+        // One database per tenant.
         let files = try FileManager.default.contentsOfDirectory(atPath: s.url.appendingPathComponent("state/tenants").path).sorted()
-        #expect(files == ["tenant-a.journal", "tenant-b.journal"])
+        #expect(files.filter { $0.hasSuffix(".sqlite") } == ["tenant-a.sqlite", "tenant-b.sqlite"])
     }
 }

@@ -77,14 +77,17 @@ import Testing
     @Test func jsonlRecoversToTheCommittedOffsetAndRollsBack() async throws {
         let s = Scratch()
         let url = s.url.appendingPathComponent("e.jsonl")
-        let sink = try JSONLSink(url: url, durable: false, log: TestLog.log)
-        try sink.recover(committedOffset: nil)
-        _ = try await sink.deliver(try batch())
-        sink.didCommit()
-        let committed = sink.commitPosition!.offset
-        _ = try await sink.deliver(try batch())
-        try sink.rollback()
-        #expect(try Data(contentsOf: url).count == Int(committed))
+        let committed: Int64
+        do {  // the sink closes (and unlocks the file) at the end of this scope, like a process exiting
+            let sink = try JSONLSink(url: url, durable: false, log: TestLog.log)
+            try sink.recover(committedOffset: nil)
+            _ = try await sink.deliver(try batch())
+            sink.didCommit()
+            committed = sink.commitPosition!.offset
+            _ = try await sink.deliver(try batch())
+            try sink.rollback()
+            #expect(try Data(contentsOf: url).count == Int(committed))
+        }
         // Uncommitted bytes left by a crash are cut at start.
         try (try Data(contentsOf: url) + Data("{\"partial".utf8)).write(to: url)
         let reopened = try JSONLSink(url: url, durable: false, log: TestLog.log)

@@ -48,33 +48,6 @@ import Testing
         #expect(try StateJournal(url: url, durable: false).load().ledger.keys.sorted() == ["done", "next"])
     }
 
-    @Test func compactionKeepsLiveStateAndPruningDropsOldDays() throws {
-        let s = Scratch()
-        let url = s.url.appendingPathComponent("t.journal")
-        let j = try StateJournal(url: url, durable: false)
-        _ = try j.load()
-        var old = StateTransaction(time: now - 10 * 86_400)
-        old.contentIds = ["old"]
-        old.recordKeys = [RecordKey(id: "old-id")]
-        try j.commit(old)
-        var fresh = StateTransaction(time: now)
-        fresh.contentIds = ["new"]
-        fresh.recordKeys = [RecordKey(id: "new-id")]
-        fresh.checkpoints = [("DLP.All", 99)]
-        fresh.sinkOffsets = [("jsonl:/e", 7)]
-        try j.commit(fresh)
-        var state = try StateJournal(url: url, durable: false).load()
-        #expect(state.prune(before: TenantState.day(of: now) - 8) == 2)
-        try j.compact(state, now: now)
-        let reloaded = try StateJournal(url: url, durable: false).load()
-        #expect(reloaded.ledger.keys.sorted() == ["new"])
-        var keys: [String] = []
-        reloaded.delivered.forEach { k, _ in keys.append(k.hex) }
-        #expect(keys == [RecordKey(id: "new-id").hex])
-        #expect(reloaded.checkpoints == ["DLP.All": 99])
-        #expect(reloaded.sinkOffsets == ["jsonl:/e": 7])
-    }
-
     @Test func recordKeyIndexGrowsAndPrunes() {
         var index = RecordKeyIndex(capacity: 4)
         for i in 0..<10_000 { index.insert(RecordKey(id: "id-\(i)"), day: UInt16(i % 10)) }
@@ -89,14 +62,12 @@ import Testing
         #expect(index.contains(RecordKey(hi: 0, lo: 0)))
     }
 
-    @Test func stateDirectoryIsPrivateAndExclusive() throws {
+    @Test func stateDirectoryIsPrivate() throws {
         let s = Scratch()
         let dirURL = s.url.appendingPathComponent("state")
-        let dir = try StateDirectory(url: dirURL)
+        _ = try StateDirectory(url: dirURL)
         let attrs = try FileManager.default.attributesOfItem(atPath: dirURL.path)
         #expect((attrs[.posixPermissions] as? Int) == 0o700)
-        #expect(throws: StateError.self) { _ = try StateDirectory(url: dirURL) }
-        _ = dir
     }
 }
 

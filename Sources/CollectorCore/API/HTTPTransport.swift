@@ -9,11 +9,19 @@ import NIOHTTP1
 public struct HTTPTransport: Sendable {
     public let client: HTTPClient
 
-    /// A client set up for the collector: no redirects, bounded connect and read timeouts.
-    public static func makeClient() -> HTTPClient {
+    /// A client set up for the collector: no redirects, a short connect timeout and a long read
+    /// timeout.
+    ///
+    /// A failed connection attempt fails the request at once (`retryConnectionEstablishment`
+    /// off): by default the pool would keep reconnecting until the connect timeout ran out, so a
+    /// refused connection cost the whole timeout on every try. The collector's own `RetryPolicy`
+    /// retries it with backoff instead. The connect timeout only bounds a connection that gets no
+    /// answer at all (a black-holed address); 5 s is many round trips even across the world.
+    public static func makeClient(connectTimeout: TimeAmount = .seconds(5)) -> HTTPClient {
         var config = HTTPClient.Configuration(redirectConfiguration: .disallow,
-                                              timeout: .init(connect: .seconds(15), read: .seconds(90)))
+                                              timeout: .init(connect: connectTimeout, read: .seconds(90)))
         config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
+        config.connectionPool.retryConnectionEstablishment = false
         config.decompression = .enabled(limit: .ratio(50))
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
     }

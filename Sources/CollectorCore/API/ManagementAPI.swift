@@ -12,12 +12,15 @@ public struct ManagementAPI: Sendable {
     let tokens: TokenProvider
     let retry: RetryPolicy
     let log: CollectorLog
+    /// The API's clock, learned from the `Date` header of every answer.
+    public let clock: ServerClock
 
-    public init(tenant: TenantConfig, http: HTTPTransport, tokens: TokenProvider, retry: RetryPolicy, log: CollectorLog) {
+    public init(tenant: TenantConfig, http: HTTPTransport, tokens: TokenProvider, retry: RetryPolicy, clock: ServerClock, log: CollectorLog) {
         self.tenant = tenant
         self.http = http
         self.tokens = tokens
         self.retry = retry
+        self.clock = clock
         self.log = log
     }
 
@@ -104,6 +107,7 @@ public struct ManagementAPI: Sendable {
             var retryAfter: Double?
             do {
                 let r = try await http.send(method, url, headers: [("Authorization", "Bearer \(token)"), ("Accept", "application/json")])
+                clock.observe(dateHeader: r.headers.first(name: "Date"))
                 if (200..<300).contains(r.status) { return r }
                 let err = r.apiError
                 if r.status == 401 && !renewed {

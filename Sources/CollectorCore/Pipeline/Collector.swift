@@ -22,9 +22,13 @@ public final class Collector: @unchecked Sendable {
     let retry: RetryPolicy
     let durable: Bool
     let log: CollectorLog
+    /// The local clock (seconds since 1970); tests set a wrong one to check skew correction.
+    let localClock: @Sendable () -> Double
 
     public init(config: CollectorConfig, environment: [String: String] = ProcessInfo.processInfo.environment, shutdown: ShutdownSignal = ShutdownSignal(),
-                retry: RetryPolicy = RetryPolicy(), durable: Bool = true, log: CollectorLog) {
+                retry: RetryPolicy = RetryPolicy(), durable: Bool = true, localClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+                log: CollectorLog) {
+        self.localClock = localClock
         self.config = config
         self.environment = environment
         self.shutdown = shutdown
@@ -48,13 +52,13 @@ public final class Collector: @unchecked Sendable {
         do {
             directory = try StateDirectory(url: config.stateDirectory)
             let sinks = try makeSinks(http: http)
-            coordinator = try DeliveryCoordinator(directory: directory, tenants: config.tenants.map(\.name), sinks: sinks,
-                                                  durable: durable, now: UTCTime.now(), log: log)
+            coordinator = try DeliveryCoordinator(directory: directory, sinks: sinks, durable: durable, now: UTCTime.now(), log: log)
             for tenant in config.tenants {
                 let tlog = log.with(["tenant": tenant.name])
                 let credential = try Credential.load(tenant.auth, clientID: tenant.clientID, environment: environment)
                 let tokens = TokenProvider(tenant: tenant, credential: credential, http: http, retry: retry, log: log)
-                let api = ManagementAPI(tenant: tenant, http: http, tokens: tokens, retry: retry, log: tlog)
+                let api = ManagementAPI(tenant: tenant, http: http, tokens: tokens, retry: retry,
+                                        clock: ServerClock(local: localClock, log: tlog), log: tlog)
                 collectors.append(TenantCollector(tenant: tenant, api: api, coordinator: coordinator, config: config, shutdown: shutdown, log: log))
             }
         } catch {
@@ -73,12 +77,12 @@ public final class Collector: @unchecked Sendable {
             var summary = ["pass": "\(pass)", "tenants": "\(collectors.count)", "blobs": "\(stats.blobs)", "records": "\(stats.records)",
                            "duplicates": "\(stats.duplicates)", "skipped": "\(stats.skipped)", "failed": "\(stats.failures)",
                            "lost": "\(stats.lost)", "already_settled": "\(stats.blobsAlreadySettled)",
+                           "held_elsewhere": "\(stats.tenantsHeldElsewhere)",
                            "seconds": String(format: "%.2f", elapsed),
                            "records_per_s": String(format: "%.0f", Double(stats.records) / max(elapsed, 0.001))]
             if let rss = peakRSSMiB() { summary["peak_rss_mib"] = String(format: "%.1f", rss) }
             if stats.isComplete { log.info("pass complete", summary) } else { log.warning("pass incomplete", summary) }
             if once || shutdown.isRequested { break }
-            await coordinator.maintain(now: UTCTime.now())
             await shutdown.sleep(seconds: config.pollInterval.seconds)
             if shutdown.isRequested { break }
         }

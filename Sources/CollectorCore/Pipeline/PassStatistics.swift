@@ -14,6 +14,8 @@ public struct PassStatistics: Sendable, Equatable {
     public var failures = 0
     /// Blobs that expired before they could be fetched: their records are lost.
     public var lost = 0
+    /// Tenants skipped because another collector process holds them (it collects them).
+    public var tenantsHeldElsewhere = 0
 
     public init() {}
 
@@ -25,6 +27,7 @@ public struct PassStatistics: Sendable, Equatable {
         a.skipped += b.skipped
         a.failures += b.failures
         a.lost += b.lost
+        a.tenantsHeldElsewhere += b.tenantsHeldElsewhere
     }
 
     /// Whether everything listed was delivered.

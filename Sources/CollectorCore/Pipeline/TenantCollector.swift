@@ -21,8 +21,27 @@ public struct TenantCollector: Sendable {
         self.log = log.with(["tenant": tenant.name])
     }
 
-    /// One pass over every content type of the tenant.
+    /// One pass over every content type of the tenant, holding the tenant's lock throughout;
+    /// skipped when another process holds it.
     public func runPass() async -> PassStatistics {
+        var total = PassStatistics()
+        do {
+            guard try await coordinator.acquire(tenant: tenant.name) else {
+                log.notice("another o365-collector is collecting this tenant; skipping it this pass")
+                total.tenantsHeldElsewhere += 1
+                return total
+            }
+        } catch {
+            log.error("cannot open the tenant's state; skipping the tenant this pass", ["error": "\(error)"])
+            total.failures += 1
+            return total
+        }
+        let result = await collectTenant()
+        await coordinator.release(tenant: tenant.name)
+        return result
+    }
+
+    func collectTenant() async -> PassStatistics {
         var total = PassStatistics()
         do {
             try await api.ensureSubscriptions(tenant.contentTypes)
@@ -42,8 +61,16 @@ public struct TenantCollector: Sendable {
     func collect(contentType ct: String) async -> PassStatistics {
         let log = self.log.with(["content_type": ct])
         var stats = PassStatistics()
-        let now = UTCTime.now()
-        let checkpoint = await coordinator.checkpoint(tenant: tenant.name, contentType: ct)
+        // Windows follow the API's clock, not ours (see ServerClock).
+        let now = api.clock.now()
+        let checkpoint: Int64?
+        do {
+            checkpoint = try await coordinator.checkpoint(tenant: tenant.name, contentType: ct)
+        } catch {
+            log.error("cannot read the checkpoint", ["error": "\(error)"])
+            stats.failures += 1
+            return stats
+        }
         let plan = WindowPlanner.plan(checkpoint: checkpoint, now: now, initialLookback: Int64(config.initialLookback.seconds),
                                       overlap: Int64(config.relistOverlap.seconds))
         if let lost = plan.lostSpan {
@@ -65,18 +92,29 @@ public struct TenantCollector: Sendable {
             // The same blob can be listed twice (pages overlap, or Microsoft repeats it); fetch it once.
             var seen: Set<String> = []
             var pending: [ContentDescriptor] = []
+            var ledgerFailed = false
             for d in listing.sorted(by: { $0.createdEpoch < $1.createdEpoch }) where seen.insert(d.contentId).inserted {
-                if await coordinator.isSettled(tenant: tenant.name, contentId: d.contentId) {
+                let settled: Bool
+                do { settled = try await coordinator.isSettled(tenant: tenant.name, contentId: d.contentId) } catch {
+                    wlog.error("cannot read the content ledger; checkpoint stays", ["error": "\(error)"])
+                    ledgerFailed = true
+                    break
+                }
+                if settled {
                     stats.blobsAlreadySettled += 1
                     continue
                 }
-                if let exp = d.expirationEpoch, exp < Double(UTCTime.now()) {
+                if let exp = d.expirationEpoch, exp < Double(api.clock.now()) {
                     wlog.error("content expired before it was fetched; its records are lost", ["content_id": d.contentId, "expired": d.contentExpiration ?? ""])
                     try? await coordinator.settleLost(tenant: tenant.name, contentId: d.contentId)
                     stats.lost += 1
                     continue
                 }
                 pending.append(d)
+            }
+            if ledgerFailed {
+                stats.failures += 1
+                break
             }
             let windowStats = await deliver(pending, contentType: ct, log: wlog)
             stats += windowStats
@@ -92,7 +130,7 @@ public struct TenantCollector: Sendable {
                 break
             }
         }
-        let lag = reached.map { DurationText.humanize(Double(UTCTime.now() - $0)) } ?? "-"
+        let lag = reached.map { DurationText.humanize(Double(api.clock.now() - $0)) } ?? "-"
         log.info("progress", ["blobs": "\(stats.blobs)", "records": "\(stats.records)", "duplicates": "\(stats.duplicates)",
                               "skipped": "\(stats.skipped)", "failed": "\(stats.failures)", "lost": "\(stats.lost)",
                               "already_settled": "\(stats.blobsAlreadySettled)", "lag": lag])

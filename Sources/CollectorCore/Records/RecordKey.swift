@@ -20,13 +20,7 @@ public struct RecordKey: Hashable, Sendable, Comparable {
             self = guid
             return
         }
-        let digest = SHA256.hash(data: idBytes)
-        var hi: UInt64 = 0, lo: UInt64 = 0
-        digest.withUnsafeBytes { d in
-            for k in 0..<8 { hi = hi << 8 | UInt64(d[k]) }
-            for k in 8..<16 { lo = lo << 8 | UInt64(d[k]) }
-        }
-        self.init(hi: hi, lo: lo)
+        self.init(sha256Of: idBytes)
     }
 
     /// The key of an Id given as a string.

@@ -23,6 +23,14 @@ public final class JSONLSink: RecordSink, @unchecked Sendable {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw StateError.io("cannot open \(url.path)", errno) }
+        // Two writers would each cut the other's records as an uncommitted tail at their next
+        // start; the kernel drops this lock when the process dies.
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            Foundation.close(fd)
+            if code == EWOULDBLOCK { throw StateError.sinkInUse(url.path) }
+            throw StateError.io("cannot lock \(url.path)", code)
+        }
         var st = stat()
         fstat(fd, &st)
         end = Int64(st.st_size)

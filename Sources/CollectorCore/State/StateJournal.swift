@@ -1,6 +1,8 @@
 import Foundation
 
-/// A tenant's state on disk: an append-only journal of transactions, one file per tenant.
+/// The state format of o365-collector before the SQLite store: an append-only journal of
+/// transactions, one file per tenant. Kept to import such files once (`StateStore.importJournal`)
+/// and, in tests, to write them.
 ///
 /// Format (text, one entry per line, so an operator can read it with `less`):
 /// ```
@@ -12,8 +14,7 @@ import Foundation
 /// E                          end: everything since T takes effect together
 /// ```
 /// A transaction is appended with a single `write`, so a crash leaves at most one incomplete
-/// transaction at the tail; loading ignores it and cuts it off. Compaction rewrites the live state
-/// into a new file and renames it over the old one. Text fields are %-escaped (space, %, newline).
+/// transaction at the tail; loading ignores it and cuts it off. Text fields are %-escaped (space, %, newline).
 public final class StateJournal {
     /// The journal file.
     public let url: URL
@@ -121,48 +122,6 @@ public final class StateJournal {
         bytes.append(0x0A)
     }
 
-    /// Rewrites the journal as one transaction per day holding `state`, atomically (temp file, fsync, rename).
-    public func compact(_ state: TenantState, now: Int64) throws {
-        let tmp = url.appendingPathExtension("tmp")
-        let tfd = open(tmp.path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard tfd >= 0 else { throw StateError.io("cannot create \(tmp.path)", errno) }
-        var offset: Int64 = 0
-        do {
-            var head = StateTransaction(time: now)
-            head.checkpoints = state.checkpoints.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-            head.sinkOffsets = state.sinkOffsets.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-            var days: [TenantState.Day: StateTransaction] = [:]
-            for (id, day) in state.ledger { days[day, default: StateTransaction(time: Int64(day) * 86_400)].contentIds.append(id) }
-            state.delivered.forEach { key, day in days[day, default: StateTransaction(time: Int64(day) * 86_400)].recordKeys.append(key) }
-            var count = 1
-            for t in [head] + days.keys.sorted().map({ days[$0]! }) {
-                var text = "T \(t.time)\n"
-                for (ct, time) in t.checkpoints { text += "K \(Self.escape(ct)) \(time)\n" }
-                for id in t.contentIds.sorted() { text += "B \(Self.escape(id))\n" }
-                for key in t.recordKeys.sorted() { text += "I \(key.hex)\n" }
-                for (sink, o) in t.sinkOffsets { text += "O \(Self.escape(sink)) \(o)\n" }
-                text += "E\n"
-                try writeAll(fd: tfd, text: text, at: offset)
-                offset += Int64(text.utf8.count)
-                count += 1
-            }
-            fsync(tfd)
-            close(tfd)
-            count -= 1
-            guard rename(tmp.path, url.path) == 0 else { throw StateError.io("cannot replace \(url.path)", errno) }
-            fsyncDirectory(url.deletingLastPathComponent())
-            close(fd)
-            fd = open(url.path, O_RDWR | O_CLOEXEC)
-            guard fd >= 0 else { throw StateError.io("cannot reopen \(url.path)", errno) }
-            size = offset
-            transactionCount = count
-        } catch {
-            close(tfd)
-            unlink(tmp.path)
-            throw error
-        }
-    }
-
     private func readAll() throws -> Data {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
@@ -219,13 +178,17 @@ func fsyncDirectory(_ dir: URL) {
 public enum StateError: Error, CustomStringConvertible, Sendable {
     case io(String, Int32)
     case corrupt(String, line: String)
-    case locked(String)
+    /// SQLite refused: the database file and SQLite's message.
+    case database(String, String)
+    /// Another process writes this exactly-once file.
+    case sinkInUse(String)
 
     public var description: String {
         switch self {
         case let .io(what, code): return "\(what): \(String(cString: strerror(code)))"
         case let .corrupt(path, line): return "\(path): unreadable journal line '\(line.prefix(80))'; move the file away to start this tenant afresh"
-        case let .locked(path): return "\(path) is locked by another o365-collector; each instance needs its own state_dir"
+        case let .database(path, message): return "\(path): \(message)"
+        case let .sinkInUse(path): return "\(path) is being written by another o365-collector; give each collector process its own jsonl path"
         }
     }
 }

@@ -1,7 +1,5 @@
-/// Everything the collector remembers about one tenant, in memory.
-///
-/// It is rebuilt from the tenant's journal at start and changed only by applying a committed
-/// `StateTransaction`, so memory and disk never disagree about what was delivered.
+/// What an old tenant journal (`StateJournal`) holds, read into memory once to be imported into
+/// the tenant's `StateStore`.
 public struct TenantState: Sendable {
     /// Days since 1970 (UTC); the unit in which ids and ledger entries age out.
     public typealias Day = UInt16
@@ -24,15 +22,6 @@ public struct TenantState: Sendable {
         for id in t.contentIds { ledger[id] = day }
         for key in t.recordKeys { delivered.insert(key, day: day) }
         for (sink, offset) in t.sinkOffsets { sinkOffsets[sink] = offset }
-    }
-
-    /// Forgets ids and ledger entries settled before `horizonDay`; returns how many were dropped.
-    @discardableResult
-    public mutating func prune(before horizonDay: Day) -> Int {
-        let before = delivered.count + ledger.count
-        delivered.removeAll(before: horizonDay)
-        ledger = ledger.filter { $0.value >= horizonDay }
-        return before - delivered.count - ledger.count
     }
 
     /// The day number of `epoch` seconds.
