@@ -84,11 +84,22 @@ import Testing
         let found = diagnostics.sorted.filter { $0.location.path.hasSuffix("microsoft365_audit_bypass.yml") }
         #expect(found.allSatisfy { $0.severity != .error })
         let ids = Set(found.map(\.id))
-        for id in ["detection-file-name", "newer-attack-tag", "unknown-tag", "unknown-field"] { #expect(ids.contains(id), "\(id) missing: \(found)") }
+        for id in ["newer-attack-tag", "unknown-tag", "unknown-field"] { #expect(ids.contains(id), "\(id) missing: \(found)") }
+        // The project's naming conventions bind only its own rules.
+        #expect(ids.isDisjoint(with: ["detection-file-name", "detection-tactic-prefix"]), "\(found)")
         let field = try #require(found.first { $0.id == "unknown-field" })
         #expect(field.message.contains("'workload' is not a field") && field.message.contains("did you mean 'Workload'?"))
         #expect(field.location.line == 22)
         #expect(found.filter { $0.id == "unknown-tag" }.count == 1, "only vendor.custom is outside Sigma's namespaces")
+    }
+
+    @Test func theProjectsOwnRulesKeepItsNamingConvention() throws {
+        let project = try TestProject()
+        try project.write("mappings/detections/MailboxForwarding.yml", Self.valid)
+        let (generation, diagnostics) = project.generate()
+        #expect(generation != nil)
+        let found = diagnostics.sorted.filter { $0.location.path.hasSuffix("MailboxForwarding.yml") }.map(\.id)
+        #expect(found.contains("detection-file-name") && found.contains("detection-tactic-prefix"), "\(found)")
     }
 
     @Test func aDefaultTargetThatCannotExpressTheRuleIsANoteAndADeclaredOneAnError() throws {

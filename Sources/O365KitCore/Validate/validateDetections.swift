@@ -36,9 +36,10 @@ func validateDetections(_ rules: [SigmaRule], catalog: AttackCatalog, failedKeys
             }
         }
         for technique in techniques { out += techniqueCheck.check(technique, catalog: catalog) }
-        // The file name starts with the tactic the rule reports, as in elastic/detection-rules.
+        // The project's own file names start with the tactic the rule reports, as in
+        // elastic/detection-rules; rules from elsewhere keep theirs.
         let ruleTactics = tactics(of: techniques.map(\.value), in: catalog).map { $0.replacingOccurrences(of: "-", with: "_") }
-        if !ruleTactics.isEmpty, !ruleTactics.contains(where: { rule.key.hasPrefix($0 + "_") }) {
+        if rule.targetsDeclared, !ruleTactics.isEmpty, !ruleTactics.contains(where: { rule.key.hasPrefix($0 + "_") }) {
             out.append(.warning("detection-tactic-prefix", "\(rule.key) should start with the tactic of its techniques: \(ruleTactics.map { $0 + "_" }.joined(separator: ", "))", at: rule.location))
         }
         if techniques.isEmpty {

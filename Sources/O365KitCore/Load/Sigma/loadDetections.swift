@@ -58,9 +58,6 @@ func loadDetection(_ url: URL, environment: DetectionEnvironment, diagnostics: D
         return nil
     }
     var r = YAMLNodeReader(path: path, diagnostics: diagnostics)
-    if key.wholeMatch(of: /[a-z]+(_[a-z0-9]+)+/) == nil {
-        r.warning("detection-file-name", "o365kit's own detection files are named '<tactic>_<name>.yml' in lower case with '_'; '\(key)' is used as the rule's key as it is", at: SourceLocation(path: path, line: 1, column: 1))
-    }
     var top: [String: Node] = [:]
     for (k, v) in r.pairs(root, what: "a rule") {
         if !topLevelKeys.contains(k.value) {
@@ -117,6 +114,11 @@ func loadDetection(_ url: URL, environment: DetectionEnvironment, diagnostics: D
         }
     }
     let targetsDeclared = !targets.isEmpty
+    // The project's naming convention binds its own rules (those with an o365kit block), not
+    // rules taken from elsewhere.
+    if ownBlock != nil && key.wholeMatch(of: /[a-z]+(_[a-z0-9]+)+/) == nil {
+        r.warning("detection-file-name", "o365kit's detection files are named '<tactic>_<name>.yml' in lower case with '_'; '\(key)' is used as the rule's key as it is", at: SourceLocation(path: path, line: 1, column: 1))
+    }
     if ownBlock != nil && !targetsDeclared {
         r.error("bad-detection", "missing 'o365kit.targets': say which targets (wazuh, splunk) this rule supports, or drop the o365kit block to try every target", at: r.location(ownBlock))
     }
