@@ -36,7 +36,7 @@ public func importAttackCatalog(_ url: URL, version: String? = nil, diagnostics:
         diagnostics.emit(.error("bad-bundle", "\(path): type is '\(bundle.type)', expected 'bundle'", at: at))
         return nil
     }
-    var importer = STIXCatalogReader(bundle: bundle, path: path, diagnostics: diagnostics)
+    let importer = STIXCatalogReader(bundle: bundle, path: path, diagnostics: diagnostics)
     guard let release = importer.release(override: version),
           let tactics = importer.tactics(),
           let techniques = importer.techniques(tactics: tactics) else { return nil }
