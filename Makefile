@@ -2,7 +2,7 @@
 # tables, `make test` runs the whole test suite. Both install missing system packages first.
 SWIFT ?= swift
 
-.PHONY: setup engine manager pack test check check-output appinspect bench clean
+.PHONY: setup engine manager sigma pack test check check-output appinspect bench clean
 
 setup:
 	@./.ci/setup
@@ -16,14 +16,20 @@ engine:
 manager:
 	@./.ci/manager
 
+## The reference Sigma toolchain (sigma-cli, pySigma, the Splunk backend, SigmaHQ's validators from
+## PyPI, and sigma/pipeline) in a venv under .build/: the tests' judge of the detections' Sigma.
+sigma:
+	@./sigma/run list pipelines >/dev/null
+
 ## Build o365kit and regenerate output/ from mappings/ and templates/.
 pack: setup
 	$(SWIFT) build --product o365kit
 	$(SWIFT) run --skip-build o365kit build
 
-## Run every test (unit, golden-file, CLI end-to-end, the pack in Wazuh's own engine, and deploy
-## to Wazuh's own manager, which the tests start and this target stops again).
-test: setup engine manager
+## Run every test (unit, golden-file, CLI end-to-end, the pack in Wazuh's own engine, the
+## detections through pySigma, and deploy to Wazuh's own manager, which the tests start and this
+## target stops again).
+test: setup engine manager sigma
 	$(SWIFT) test; status=$$?; ./.ci/manager stop; exit $$status
 
 ## Validate the tables without writing anything.

@@ -9,8 +9,8 @@ import Testing
     /// 5,000 nested parentheses or 20,000 `not`s killed check, build and diff with SIGSEGV.
     @Test func aDeepOrHugeConditionIsALocatedErrorNotACrash() throws {
         for (condition, message) in [
-            (String(repeating: "(", count: 40) + "selection" + String(repeating: ")", count: 40), ":18:46: error: condition nests more than 32 parentheses deep"),
-            (String(repeating: "not ", count: 20_000) + "selection", ":18:14: error: condition is 80009 characters long; the limit is 4096"),
+            (String(repeating: "(", count: 40) + "selection" + String(repeating: ")", count: 40), ":20:46: error: condition nests more than 32 parentheses deep"),
+            (String(repeating: "not ", count: 20_000) + "selection", ":20:14: error: condition is 80009 characters long; the limit is 4096"),
         ] {
             let project = try temporaryProject()
             try editFile(project, Self.detection) { $0.replacingOccurrences(of: "condition: selection", with: "condition: \(condition)") }
@@ -32,7 +32,7 @@ import Testing
         try editFile(project, Self.detection) { $0.replacingOccurrences(of: "  condition: selection", with: "\tcondition: selection") }
         let tab = try run("o365kit", ["check"], in: project)
         #expect(tab.status == 1)
-        #expect(tab.stderr.contains(Self.detection + ":18:1: error: invalid YAML"), "\(tab.stderr)")
+        #expect(tab.stderr.contains(Self.detection + ":20:1: error: invalid YAML"), "\(tab.stderr)")
         #expect(!tab.stderr.contains("empty") && !tab.stderr.contains("no detection file"), "\(tab.stderr)")
 
         let settings = try temporaryProject()
@@ -124,6 +124,6 @@ import Testing
         try editFile(project, "mappings/environment.yaml") { $0.replacingOccurrences(of: "\"198.51.100.23\"", with: "\"198.51.100.x\"") }
         let result = try run("o365kit", ["check"], in: project)
         #expect(result.status == 1)
-        #expect(result.stderr.contains("mappings/environment.yaml:12:7: error: '198.51.100.x' in known_attacker_ips is not an IP address"), "\(result.stderr)")
+        #expect(result.stderr.contains("mappings/environment.yaml:18:7: error: '198.51.100.x' in known_attacker_ips is not an IP address"), "\(result.stderr)")
     }
 }

@@ -120,7 +120,7 @@ public struct FieldRef: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch kind {
         case .plain: return path.joined(separator: ".")
-        case .namedEntry(let name): return "\(path.joined(separator: "."))[\(name)]"
+        case .namedEntry(let name): return "\(path.joined(separator: ".")).\(name)"
         case .entryKey(let key): return "\(path.joined(separator: ".")).\(key)"
         case .anyEntry: return path.joined(separator: ".")
         }

@@ -42,8 +42,10 @@ struct SPLModel {
             guard let op = fields["Operation"]?.first?.lowercased(), wanted.contains(op) else { return false }
         }
         for stage in stages.dropFirst() {
-            let s = stage.trimmingCharacters(in: .whitespaces)
-            if s.hasPrefix("eval ") {
+            let s = stage.trimmingCharacters(in: .whitespacesAndNewlines)
+            if s.hasPrefix("search ") {
+                if !(try SPLSearchModel.holds(String(s.dropFirst(7)), fields)) { return false }
+            } else if s.hasPrefix("eval ") {
                 for assignment in try splitTop(String(s.dropFirst(5)), ",") {
                     guard let eq = assignment.firstIndex(of: "=") else { throw Unsupported(description: s) }
                     let name = assignment[..<eq].trimmingCharacters(in: .whitespaces)
@@ -74,22 +76,32 @@ struct SPLModel {
             throw Unsupported(description: "no bin stage")
         }
         let filter = stages[..<binIndex].joined(separator: "|")
-        let spanText = stages[binIndex].trimmingCharacters(in: .whitespaces).dropFirst("bin _time span=".count)
+        let spanText = stages[binIndex].trimmingCharacters(in: .whitespacesAndNewlines).dropFirst("bin _time span=".count)
         let unit = ["s": 1, "m": 60, "h": 3600, "d": 86400][String(spanText.last!)]!
         let span = Int(spanText.dropLast())! * unit
-        let stats = stages[binIndex + 1].trimmingCharacters(in: .whitespaces)
-        let by = stats.components(separatedBy: " by ")[1].components(separatedBy: ", ").dropFirst()
-        let final = stages[binIndex + 2].trimmingCharacters(in: .whitespaces)
-        guard let m = final.wholeMatch(of: /where (event_count|value_count) (>=|>) ([0-9]+)/) else { throw Unsupported(description: final) }
+        // o365kit: `stats dc(Id) as event_count by _time, A` ; pySigma: `stats count as event_count by _time A`.
+        let stats = stages[binIndex + 1].trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let s = stats.prefixMatch(of: /stats (count|dc\(([A-Za-z0-9_.{}]+)\)) as (event_count|value_count)/),
+              let byRange = stats.range(of: " by _time") else {
+            throw Unsupported(description: stats)
+        }
+        let by = stats[byRange.upperBound...].split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+        let final = stages[binIndex + 2].trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let m = final.wholeMatch(of: /(?:where|search) (event_count|value_count) (>=|>) ([0-9]+)/), m.1 == s.3 else { throw Unsupported(description: final) }
         let threshold = Int(m.3)!
         var groups: [String: Set<String>] = [:]
-        for record in records {
+        for (index, record) in records.enumerated() {
             var fields = Self.fields(record.json)
             guard try keeps(filter, record, fields: &fields) else { continue }
             let bucket = Int(record.creationTime!.timeIntervalSince1970) / span
             let key = "\(bucket)|" + by.map { fields[$0]?.first ?? "" }.joined(separator: "|")
-            let counted = m.1 == "event_count" ? fields["Id"]?.first ?? "" : fields["o365kit_value"]?.first ?? ""
-            groups[key, default: []].insert(counted)
+            // `count` counts events; `dc(F)` distinct values of F (a record without F adds none).
+            if let counted = s.2.map(String.init) {
+                guard let value = fields[counted]?.first else { continue }
+                groups[key, default: []].insert(value)
+            } else {
+                groups[key, default: []].insert("#\(index)")
+            }
         }
         return groups.values.filter { m.2 == ">=" ? $0.count >= threshold : $0.count > threshold }.count
     }
@@ -183,6 +195,7 @@ struct SPLModel {
                 if c == ")" { tokens.append(.close); chars = chars.dropFirst(); continue }
                 if c == "," { tokens.append(.comma); chars = chars.dropFirst(); continue }
                 if c == "=" && chars.dropFirst().first == "=" { tokens.append(.eq); chars = chars.dropFirst(2); continue }
+                if c == "=" { tokens.append(.eq); chars = chars.dropFirst(); continue }
                 if c == "\"" || c == "'" {
                     chars = chars.dropFirst()
                     var s = "", escaped = false

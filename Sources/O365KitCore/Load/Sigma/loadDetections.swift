@@ -5,6 +5,9 @@ import Yams
 /// of the entry named X; `Actor.ID` reads the ID of every entry.
 let arrayOfObjectFields: Set<String> = Set(arrayEntryKeys.keys)
 
+/// The arrays whose entries are Name/Value pairs, where `Array.Name` reads a Value by Name.
+let nameValueArrays: Set<String> = Set(arrayEntryKeys.filter { $0.value == ["Name", "Value"] }.keys)
+
 /// The keys of the entries of each such array, which a test of the whole array reads.
 let arrayEntryKeys: [String: [String]] = [
     "Parameters": ["Name", "Value"], "OperationProperties": ["Name", "Value"], "ExtendedProperties": ["Name", "Value"],

@@ -150,6 +150,9 @@ func readTests(_ node: Node, reader r: inout YAMLNodeReader, environment: Detect
                 placeholder = name
                 expanded += list.value
             }
+            // A network list compares as CIDR blocks: the portable spelling of `|cidr|expand`,
+            // which pySigma cannot parse, and what Splunk's search does with a CIDR value.
+            if match == .equals, let placeholder, isNetworkList(placeholder) { match = .cidr }
         } else {
             for value in values {
                 if value.value.contains("%") && value.value.wholeMatch(of: /%[a-z][a-z0-9_]*%/) != nil {
@@ -200,19 +203,25 @@ func readTests(_ node: Node, reader r: inout YAMLNodeReader, environment: Detect
     return ok ? tests : nil
 }
 
-/// `Field`, `Object.Field`, `Array` (every value of its entries), `Array.Key` (Array in
-/// `arrayOfObjectFields`) or `Array[Name]`.
+/// `Field`, `Object.Field`, `Array` (every value of its entries), `Array.Key` (a key of the
+/// entries, e.g. `Actor.ID`), or `Array.Name` for a Name/Value array (`Parameters.ForwardTo`:
+/// the Value of the entry named ForwardTo). The dotted form is the portable one: it is how
+/// Elastic's integration flattens these arrays, and the o365kit pySigma pipeline (`sigma/`)
+/// rewrites it for Splunk. `Array[Name]` is the older spelling of the same test.
 func parseFieldRef(_ text: String) -> FieldRef? {
     if let m = text.wholeMatch(of: /([A-Za-z][A-Za-z0-9_]*)\[([A-Za-z0-9_.\-]+)\]/) {
-        guard arrayOfObjectFields.contains(String(m.1)) else { return nil }
+        guard nameValueArrays.contains(String(m.1)) else { return nil }
         return FieldRef(path: [String(m.1)], kind: .namedEntry(String(m.2)))
     }
-    guard text.wholeMatch(of: /[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*/) != nil else { return nil }
+    guard text.wholeMatch(of: /[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_\-]+)*/) != nil else { return nil }
     let path = text.split(separator: ".").map(String.init)
-    if arrayOfObjectFields.contains(path[0]) {
-        if path.count == 1 { return FieldRef(path: path, kind: .anyEntry) }
-        guard path.count == 2 else { return nil }
-        return FieldRef(path: [path[0]], kind: .entryKey(path[1]))
+    guard let keys = arrayEntryKeys[path[0]] else {
+        guard path.dropFirst().allSatisfy({ $0.first?.isLetter == true }) else { return nil }
+        return FieldRef(path: path, kind: .plain)
     }
-    return FieldRef(path: path, kind: .plain)
+    if path.count == 1 { return FieldRef(path: path, kind: .anyEntry) }
+    let rest = path.dropFirst().joined(separator: ".")
+    if keys.contains(rest) { return FieldRef(path: [path[0]], kind: .entryKey(rest)) }
+    guard nameValueArrays.contains(path[0]) else { return nil }
+    return FieldRef(path: [path[0]], kind: .namedEntry(rest))
 }
