@@ -59,8 +59,10 @@ public func loadProject(_ paths: ProjectPaths, diagnostics: DiagnosticCollector)
     let logonErrors = loadLogonErrors(paths.logonErrors, diagnostics: diagnostics)
     let lock = loadRuleLock(paths.lock, range: settings?.ruleIDs, diagnostics: diagnostics)
     let native = loadNativeRuleIndex(paths.nativeWazuhRules, diagnostics: diagnostics)
-    guard let settings, let catalog, let operations, let logonErrors, let lock, let native else { return nil }
-    return ParsedProject(settings: settings, catalog: catalog, operations: operations, logonErrors: logonErrors, lock: lock, native: native)
+    let recordTypes = loadRecordTypes(paths.recordTypes, diagnostics: diagnostics)
+    guard let settings, let catalog, let operations, let logonErrors, let lock, let native, let recordTypes else { return nil }
+    return ParsedProject(settings: settings, catalog: catalog, operations: operations, logonErrors: logonErrors, lock: lock, native: native,
+                         recordTypes: recordTypes)
 }
 
 /// The shared stages: load, validate, coverage. Nil when any of them reported an error.

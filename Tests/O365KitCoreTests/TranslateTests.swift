@@ -35,9 +35,22 @@ import Testing
         #expect(negated.pattern == "^28$|^47$|^65$")
     }
 
-    @Test func operationsFeedingANativeCorrelationAreLeftToWazuh() throws {
+    /// 91724 counts 91702 only where 91702 is the final match; a child of 91702 would starve
+    /// it, so the pack carries the same correlation over its own child.
+    @Test func operationsFeedingANativeCorrelationCarryItOverTheirOwnRule() throws {
         let pack = try pack(["FileDownloaded,,T1213.002,,x,t", "UserLoginFailed,,T1110,,x,t"])
-        #expect(!pack.rules.contains { $0.origin.key == "operation:FileDownloaded" })
+        let child = try rule(pack, "operation:FileDownloaded")
+        #expect(child.parents == [91702])
+        #expect(child.mitre == ["T1213.002"])
+        let copy = try #require(pack.rules.first { $0.correlation?.matchedSID == child.id })
+        #expect(copy.level == 10)
+        #expect(copy.correlation == NativeRuleIndex.Correlation(matchedSID: child.id, frequency: 100, timeframe: 60, ignore: 30,
+                                                                sameFields: ["office365.UserId"], differentFields: []))
+        #expect(copy.mitre == ["T1213.002"])
+        #expect(copy.description.hasPrefix("Office 365: Suspicious download activity by user: $(office365.UserId)"))
+        // An informational row still leaves the native rule alone.
+        let informational = try self.pack(["FileDownloaded,,none,,x,t", "UserLoginFailed,,T1110,,x,t"])
+        #expect(!informational.rules.contains { $0.origin.key == "operation:FileDownloaded" })
     }
 
     @Test func levelsBelowFourAreRaisedUnderTheNativeRoot() throws {

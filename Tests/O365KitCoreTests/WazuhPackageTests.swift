@@ -20,7 +20,9 @@ import WazuhRuleEngine
         #expect(Set(sections).count == sections.count, "section names are unique")
         let detectionIDs = Set(built.wazuhDetections.rules.map(\.id))
         let named = Set(sections.compactMap { $0.firstMatch(of: /^o365kit rule (\d+)$/).map { Int($0.1)! } })
-        #expect(named == Set(built.pack.rules.map(\.id)).union(detectionIDs.subtracting(built.wazuhSequenceCases.map(\.rule))))
+        // A carried native correlation needs a run of events (RealEngineTests replays one).
+        let single = built.pack.rules.filter { $0.correlation == nil }.map(\.id)
+        #expect(named == Set(single).union(detectionIDs.subtracting(built.wazuhSequenceCases.map(\.rule))))
         for testCase in file.cases where !testCase.section.hasSuffix("unrefined") {
             let section = try #require(Int(testCase.section.split(separator: " ").last ?? ""))
             let expected = try #require(testCase.rule.flatMap(Int.init))

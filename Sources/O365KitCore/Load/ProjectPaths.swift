@@ -19,6 +19,8 @@ public struct ProjectPaths: Sendable {
     public var settings: URL { mappings.appendingPathComponent("o365kit.yaml") }
     public var operations: URL { mappings.appendingPathComponent("operations.csv") }
     public var logonErrors: URL { mappings.appendingPathComponent("logon-errors.csv") }
+    /// The RecordTypes each operation is emitted with, and their sources.
+    public var recordTypes: URL { mappings.appendingPathComponent("record-types.csv") }
     public var lock: URL { mappings.appendingPathComponent("rules.lock.json") }
     public var attackTechniques: URL { mappings.appendingPathComponent("attack/enterprise-techniques.csv") }
     public var attackTactics: URL { mappings.appendingPathComponent("attack/tactics.csv") }
@@ -33,6 +35,9 @@ public struct ProjectPaths: Sendable {
     /// Each detection's proof records, `samples/<key>/{positive,negative}.jsonl`: the build
     /// turns the positive ones into the Wazuh package's test cases.
     public var detectionSamples: URL { detections.appendingPathComponent("samples") }
+    /// The samples folders of every detection folder: a site keeps its rules' records beside
+    /// them (`site-rules/samples/<key>/…`), and the build turns those into test cases too.
+    public var sampleFolders: [URL] { detectionFolders.map { $0.appendingPathComponent("samples") } }
     /// Placeholder values for the detections' `|expand` modifiers.
     public var environment: URL { environmentOverride ?? mappings.appendingPathComponent("environment.yaml") }
     public var nativeWazuhRules: URL { mappings.appendingPathComponent("wazuh-native/0755-office365_rules.xml") }

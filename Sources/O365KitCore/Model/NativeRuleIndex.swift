@@ -13,6 +13,22 @@ public struct NativeRuleIndex: Sendable {
         public var operationPattern: String?
         /// The RecordType number, for the per-RecordType rules (`^15$` → 15).
         public var recordType: Int?
+        /// For a correlation rule (`if_matched_sid`): what it counts and how.
+        public var correlation: Correlation?
+        public var description: String = ""
+        public var groups: [String] = []
+        public var mitre: [String] = []
+    }
+
+    /// A native correlation rule's own terms, so the pack can carry an equivalent one over
+    /// its own rule (91724: 100 downloads by one user in 60 s, ignore 30 s).
+    public struct Correlation: Sendable, Hashable {
+        public var matchedSID: Int
+        public var frequency: Int
+        public var timeframe: Int
+        public var ignore: Int?
+        public var sameFields: [String]
+        public var differentFields: [String]
     }
 
     public let rules: [Int: Rule]
@@ -54,6 +70,11 @@ public struct NativeRuleIndex: Sendable {
         rules.values.compactMap { $0.level > level ? $0.recordType : nil }.sorted()
     }
 
+    /// The native rule of one RecordType (`^50$` → 91578), if Wazuh has one.
+    public func recordTypeRule(for recordType: Int) -> Rule? {
+        rules.values.first { $0.recordType == recordType }
+    }
+
     /// The ids of the RecordType rules whose level is at most `level`: an informational
     /// rule hangs under these (and under the catch-all) so that it refines the native
     /// alert of the same level instead of claiming the event.
@@ -79,8 +100,18 @@ func loadNativeRuleIndex(_ url: URL, diagnostics: DiagnosticCollector) -> Native
             let parents = element.children(named: "if_sid").flatMap { $0.text.split(whereSeparator: { $0 == "," || $0 == " " }).compactMap { Int($0) } }
             var rule = NativeRuleIndex.Rule(id: id, level: level, parents: parents)
             for counted in element.children(named: "if_matched_sid") {
-                if let sid = Int(counted.text.trimmingCharacters(in: .whitespaces)) { correlated[sid, default: []].append(id) }
+                if let sid = Int(counted.text.trimmingCharacters(in: .whitespaces)) {
+                    correlated[sid, default: []].append(id)
+                    rule.correlation = NativeRuleIndex.Correlation(
+                        matchedSID: sid, frequency: element.attribute("frequency").flatMap(Int.init) ?? 2,
+                        timeframe: element.attribute("timeframe").flatMap(Int.init) ?? 360, ignore: element.attribute("ignore").flatMap(Int.init),
+                        sameFields: element.children(named: "same_field").map { $0.text.trimmingCharacters(in: .whitespaces) },
+                        differentFields: element.children(named: "different_field").map { $0.text.trimmingCharacters(in: .whitespaces) })
+                }
             }
+            rule.description = element.children(named: "description").first?.text ?? ""
+            rule.groups = (element.children(named: "group").first?.text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            rule.mitre = element.children(named: "mitre").flatMap { $0.children(named: "id") }.map { $0.text.trimmingCharacters(in: .whitespaces) }
             for field in element.children(named: "field") {
                 switch field.attribute("name") {
                 case "office365.Operation":

@@ -6,6 +6,7 @@ public struct ParsedProject: Sendable {
     public var logonErrors: [LogonErrorMapping]
     public var lock: RuleLock
     public var native: NativeRuleIndex
+    public var recordTypes: RecordTypeTable
 }
 
 /// The tables after validation: keys are unique, every technique is active, and rows are
@@ -17,6 +18,8 @@ public struct ValidatedProject: Sendable {
     public let logonErrors: [LogonErrorMapping]
     public let lock: RuleLock
     public let native: NativeRuleIndex
+    /// The RecordTypes each operation really arrives with.
+    public let recordTypes: RecordTypeTable
     /// Rows by lower-cased key: Wazuh matches keys case-insensitively, and validation has
     /// made lower-cased keys unique.
     public let operationsByFoldedName: [String: OperationMapping]
@@ -37,6 +40,7 @@ public struct ValidatedProject: Sendable {
         logonErrors = parsed.logonErrors.sorted { $0.code.value < $1.code.value }
         lock = parsed.lock
         native = parsed.native
+        recordTypes = parsed.recordTypes
         var nativeRules: [String: NativeRuleIndex.Rule] = [:]
         for mapping in operations {
             nativeRules[mapping.operation.value] = native.operationRule(for: mapping.operation.value)

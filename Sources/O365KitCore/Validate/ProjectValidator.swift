@@ -14,6 +14,7 @@ let projectValidators: [any ProjectValidator] = [
     LogonErrorParentValidator(),
     SettingsValidator(),
     RowOrderValidator(),
+    RecordTypeValidator(),
 ]
 
 /// Runs every validator. Returns the validated project only when no check found an error.

@@ -72,7 +72,9 @@ struct RealEngineTests {
         let expected = Set(text.matches(of: /(?m)^rule = (\d+)$/).map { Int($0.1)! })
         let generated = pack.generation.files.filter { $0.path.hasPrefix("wazuh/rules/") }
             .flatMap { file in file.contents.matches(of: /<rule id="(\d+)"/).map { Int($0.1)! } }
+        // Carried native correlations are replayed in theModelAgreesOnCorrelationSequences.
         let sequences = Set(pack.generation.wazuhSequenceCases.map(\.rule))
+            .union(pack.generation.pack.rules.filter { $0.correlation != nil }.map(\.id))
         let uncovered = generated.filter { !expected.contains($0) && !sequences.contains($0) }
         // A rule that a detection rule refines in every record still has a case of its own:
         // Wazuh's trace must show it matched before the detection rule below it claimed the event.
@@ -167,8 +169,62 @@ struct RealEngineTests {
         let download = #"{"integration":"office365","office365":{"CreationTime":"2026-11-30T09:00:00","Id":"ID","Operation":"FileDownloaded","RecordType":6,"UserId":"alice@contoso.example","Workload":"SharePoint","ClientIP":"203.0.113.40","ObjectId":"https://contoso.sharepoint.com/sites/x/f.docx"}}"#
         let downloads = (1...101).map { download.replacingOccurrences(of: "\"ID\"", with: "\"\($0)\"") }
         disagreements += try await offThePool { try pack.disagreements(downloads, label: "91724 downloads") }
+        // The pack refines 91702 with T1213.002 and carries 91724 over its own rule, so the
+        // burst still alerts, at 91724's level, with the techniques.
+        let carried = try #require(pack.generation.pack.rules.first { $0.correlation != nil && $0.origin.key == "operation:FileDownloaded" })
+        let burst = try await offThePool { try pack.engine.logtest(pack.home, events: downloads, sessions: .shared) }
+        let ends = burst.compactMap { response in response.rule }
+        let alert = ends.first { $0.id == carried.id }
+        #expect(alert != nil, "no event of the burst ended at \(carried.id)")
+        #expect(alert?.level == 10)
+        #expect(ends.first?.mitre == ["T1213.002"])
         #expect(sequences >= 5)
         #expect(disagreements.isEmpty, "\(disagreements.count) disagreements:\n\(disagreements.prefix(20).joined(separator: "\n"))")
+    }
+
+    /// Enrichment is never lost: every mapped operation with techniques, on a record of each
+    /// RecordType it really has (`record-types.csv`), ends in Wazuh's own engine with its
+    /// techniques, and at no lower level than the native RecordType rule would have given.
+    @Test func everyMappedOperationKeepsItsTechniquesOnEveryRealRecordType() async throws {
+        let pack = try await pack()
+        let project = pack.generation.project
+        let rulesByID = Dictionary(pack.generation.pack.rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var events: [String] = []
+        var cases: [(operation: String, recordType: Int, key: String, floor: Int)] = []
+        for mapping in project.operations {
+            guard case .techniques = mapping.assignment, let real = project.recordTypes.recordTypes(of: mapping.operation.value) else { continue }
+            for type in real {
+                let n = cases.count
+                var record: [String: Any] = [
+                    "CreationTime": "2026-11-30T09:00:00", "Id": "00000000-0000-4000-8000-\(String(format: "%012d", n))",
+                    "Operation": mapping.operation.value, "OrganizationId": "4a7c8238-5799-4e51-9b3b-1a4e5f8f2c10", "RecordType": type,
+                    "ResultStatus": "Succeeded", "UserId": "user\(n)@contoso.example", "UserType": 0, "ClientIP": "203.0.113.40",
+                ]
+                if !mapping.workload.isEmpty { record["Workload"] = mapping.workload }
+                let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+                events.append(String(decoding: DecodedEvent.wrapping(record: data), as: UTF8.self))
+                cases.append((mapping.operation.value, type, mapping.key, project.native.recordTypeRule(for: type)?.level ?? 0))
+            }
+        }
+        #expect(cases.count >= 120)
+        let lines = events
+        let real = try await offThePool { try pack.engine.logtest(pack.home, events: lines, sessions: .shared) }
+        var lost: [String] = []
+        for (index, c) in cases.enumerated() {
+            let rule = real[index].rule
+            let ours = rule.flatMap { rulesByID[$0.id] }
+            // A detection rule that refines the operation's rule also carries the record; the
+            // mapping rule must be ours otherwise, with the row's techniques.
+            let detection = rule.map { r in pack.generation.wazuhDetections.rules.contains { $0.id == r.id } } ?? false
+            guard let rule, detection || ours?.origin.key == c.key, !rule.mitre.isEmpty || ours?.mitre.isEmpty == true else {
+                lost.append("\(c.operation) RecordType \(c.recordType): ended at \(rule.map { "rule \($0.id) level \($0.level) mitre \($0.mitre)" } ?? "no rule")")
+                continue
+            }
+            if rule.level < c.floor {
+                lost.append("\(c.operation) RecordType \(c.recordType): rule \(rule.id) at level \(rule.level) silences the native level \(c.floor)")
+            }
+        }
+        #expect(lost.isEmpty, "\(lost.count) of \(cases.count) operation × RecordType records lose their techniques or level:\n\(lost.prefix(40).joined(separator: "\n"))")
     }
 
     private func jsonlFiles(below folder: URL) throws -> [URL] {

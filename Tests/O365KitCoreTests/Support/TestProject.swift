@@ -54,8 +54,11 @@ struct TestProject {
     }
 
     /// Replaces the operations table with a header plus `rows`.
+    /// Replaces the operations table. The repository's record-types.csv describes the
+    /// repository's operations, not these, so it goes too (RecordTypeTests cover it).
     func setOperations(_ rows: [String]) throws {
         try write("mappings/operations.csv", (["operation,workload,techniques,level,rationale,source"] + rows).joined(separator: "\n") + "\n")
+        try? FileManager.default.removeItem(at: root.appendingPathComponent("mappings/record-types.csv"))
     }
 
     func setLogonErrors(_ rows: [String]) throws {

@@ -67,7 +67,7 @@ public struct WazuhTarget: GeneratorTarget {
                         diagnostics: DiagnosticCollector) -> TargetPackage {
         let detectionPaths = Set([WazuhDetectionPaths.rules] + translation.detections.lists.keys.map(WazuhDetectionPaths.list))
         let tests = renderWazuhRulesetTests(translation.pack, detectionPack: translation.detections, detectionSet: model.detections,
-                                            detections: files.filter { detectionPaths.contains($0.path) }, samples: model.paths.detectionSamples,
+                                            detections: files.filter { detectionPaths.contains($0.path) }, samples: model.paths.sampleFolders,
                                             project: model.project, templates: templates, diagnostics: diagnostics)
         translation.sequenceCases = tests.sequences
         let shipped = tests.files + [renderWazuhInstall(files + tests.files, project: model.project, templates: templates)]

@@ -166,10 +166,13 @@ private func placement(_ conjunction: [DetectionLiteral], project: ValidatedProj
     var parents: [PlannedDetectionRule.Parent] = []
     for operation in operations {
         if let mapping = project.operationsByFoldedName[operation.lowercased()] {
-            if let native = leftToNative(mapping, project) {
-                throw WazuhInexpressible(message: "'\(operation)' ends at native rule \(native.id), which a native correlation counts; a child rule would silence it")
+            if let native = countedNativeRule(mapping, project) {
+                throw WazuhInexpressible(message: "'\(operation)' feeds a correlation (native \(native.id)'s, which the pack carries over its own rule); a child rule would starve it")
             }
-            if mapping.operation.value == settings.logonErrorOperation, let codes = equalsValues("LogonError") {
+            if let louder = unreachableInformationalRecordTypes(mapping, project) {
+                // No rule of ours: its records end at the louder native RecordType rules.
+                parents += louder.compactMap { project.native.recordTypeRule(for: $0)?.id }.map { .native($0) }
+            } else if mapping.operation.value == settings.logonErrorOperation, let codes = equalsValues("LogonError") {
                 for code in codes {
                     if let error = project.logonErrorsByFoldedCode[code.lowercased()] {
                         parents.append(.key(error.key))
@@ -178,7 +181,8 @@ private func placement(_ conjunction: [DetectionLiteral], project: ValidatedProj
                     }
                 }
             } else {
-                parents.append(.key(mapping.key))
+                // Every rule of the row: records of a louder RecordType end at its second rule.
+                parents += ruleKeys(of: mapping, project: project).map { .key($0) }
             }
             // A rule of ours under the native root leaves louder RecordTypes to Wazuh (and an
             // informational one refines only quieter ones): those events end at the native

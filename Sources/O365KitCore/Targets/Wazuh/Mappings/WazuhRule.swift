@@ -29,6 +29,11 @@ public struct WazuhRule: Sendable, Hashable {
     public var mitre: [String]
     public var options: [String]
     public var origin: Origin
+    /// For an operation's rule: the RecordTypes it really arrives with that this rule is
+    /// placed for (`record-types.csv`); empty when unknown or not an operation rule.
+    public var recordTypes: [Int] = []
+    /// For the pack's equivalent of a native correlation: what it counts and how.
+    public var correlation: NativeRuleIndex.Correlation?
 }
 
 /// The generated Wazuh content of one build, ready to render.

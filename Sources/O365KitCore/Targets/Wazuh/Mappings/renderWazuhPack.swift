@@ -34,6 +34,13 @@ func ruleValues(_ rule: WazuhRule) -> TemplateValue {
         elements.append(.object([("tag", .string(tag)), ("attributes", .string(attributes)), ("text", .string(text))]))
     }
     if !rule.parents.isEmpty { element("if_sid", rule.parents.map(String.init).joined(separator: ", ")) }
+    var attributes = ""
+    if let c = rule.correlation {
+        attributes = " frequency=\"\(c.frequency)\" timeframe=\"\(c.timeframe)\"" + (c.ignore.map { " ignore=\"\($0)\"" } ?? "")
+        element("if_matched_sid", String(c.matchedSID))
+        for field in c.sameFields { element("same_field", field) }
+        for field in c.differentFields { element("different_field", field) }
+    }
     if let decoder = rule.decodedAs { element("decoded_as", decoder) }
     if let location = rule.location { element("location", location) }
     for field in rule.fields {
@@ -43,7 +50,7 @@ func ruleValues(_ rule: WazuhRule) -> TemplateValue {
     return .object([
         ("id", .string(String(rule.id))),
         ("level", .string(String(rule.level))),
-        ("ruleAttributes", .string("")),
+        ("ruleAttributes", .string(attributes)),
         ("elements", .list(elements)),
         ("hasMitre", .flag(!rule.mitre.isEmpty)),
         ("mitre", .list(rule.mitre.map { .string($0) })),

@@ -7,11 +7,14 @@
 /// - any other operation becomes a child of the native root 91531 at level ≥ 4, which
 ///   analysisd tries before 91532 (level 3), so the rule claims the event from the
 ///   RecordType chain; record types whose native rule has a higher level are excluded
-///   with a negated RecordType field, leaving those events to Wazuh.
+///   with a negated RecordType field, leaving those events to Wazuh; for the louder ones
+///   the operation really arrives with, a second rule under those RecordType rules, at
+///   their level, adds the techniques (`OperationPlacement`).
 /// - an operation whose native Operation rule feeds a native correlation (FileDownloaded →
-///   91702, counted by 91724) is left to Wazuh: analysisd counts only events on which the
-///   counted rule is the final match, so any rule of ours would silence the correlation.
-///   The build says so with a note on the row.
+///   91702, counted by 91724) refines it like any other, and the pack carries the same
+///   correlation over its own rule: analysisd counts only events on which the counted rule
+///   is the final match, so the native correlation no longer sees them. The build says so
+///   with a note on the row.
 /// LogonError rules are children of the failed-login operation's rule: the code refines
 /// the operation.
 /// A row marked `none` gets an informational rule at `levels.no_technique` that refines the
@@ -36,13 +39,24 @@ func translateWazuhRules(_ project: ValidatedProject, ids: ResolvedIDs, diagnost
         ))
     }
 
-    var excludedRecordTypes: [Int: [Int]] = [:]
     var operationRules: [WazuhRule] = []
     var parentOfLogonErrors: Int?
     for mapping in project.operations {
-        if let native = leftToNative(mapping, project) {
-            let counters = (project.native.correlated[native.id] ?? []).sorted()
-            diagnostics.emit(Diagnostic(.note, "left-to-native", "no rule generated for '\(mapping.operation.value)': native rule \(native.id) claims it and feeds a native correlation rule (\(counters.map(String.init).joined(separator: ", "))), which a child rule would silence", at: mapping.operation.location))
+        if let native = countedNativeRule(mapping, project) {
+            let counters = (project.native.correlated[native.id] ?? []).sorted().map(String.init).joined(separator: ", ")
+            guard case .techniques(let located) = mapping.assignment else {
+                // An informational child would only starve the correlation.
+                diagnostics.emit(Diagnostic(.note, "left-to-native", "no rule generated for '\(mapping.operation.value)': native rule \(native.id) claims it and feeds native correlation \(counters), which a child rule would starve", at: mapping.operation.location))
+                continue
+            }
+            let carrying = correlationCarryingRules(mapping, techniques: located.map(\.value), native: native, project: project, ids: ids)
+            let copies = carrying.dropFirst().map { String($0.id) }.joined(separator: ", ")
+            diagnostics.emit(Diagnostic(.note, "native-correlation-carried", "'\(mapping.operation.value)' refines native rule \(native.id), which native correlation \(counters) counts only where \(native.id) is the final match; the pack carries that correlation over its own rule as \(copies)", at: mapping.operation.location))
+            operationRules += carrying
+            continue
+        }
+        if let louder = unreachableInformationalRecordTypes(mapping, project) {
+            diagnostics.emit(Diagnostic(.note, "left-to-native", "no rule generated for '\(mapping.operation.value)': every RecordType it really has (\(louder.map(String.init).joined(separator: ", "))) meets a louder native rule, which keeps its alert; an informational rule would never be reached", at: mapping.operation.location))
             continue
         }
         let id = ids.id(for: mapping.key)
@@ -52,29 +66,26 @@ func translateWazuhRules(_ project: ValidatedProject, ids: ResolvedIDs, diagnost
             continue
         }
         let techniques = located.map(\.value)
-        var level = mapping.level?.value ?? settings.levels.level(forTactics: tactics(of: techniques, in: project.catalog))
-        var parents = [rootParent]
-        var fields = [match(field: "\(prefix).Operation", mapping.operation.value)]
+        let level = rowLevel(mapping, techniques: techniques, project: project)
+        let operation = match(field: "\(prefix).Operation", mapping.operation.value)
+        var placements = [OperationPlacement(key: mapping.key, parents: [rootParent], level: level, excludedRecordTypes: [], recordTypes: [])]
         if settings.profile == .native {
-            if let native = project.nativeRule(of: mapping) {
-                parents = [native.id]
-                level = max(level, native.level)
-            } else {
-                level = max(level, minimumLevelUnderNativeRoot)
-                let excluded = excludedRecordTypes[level] ?? project.native.recordTypes(above: level)
-                excludedRecordTypes[level] = excluded
-                if !excluded.isEmpty {
-                    fields.append(.init(name: "\(prefix).RecordType", type: .osregex, negate: true,
-                                        pattern: excluded.map { "^\($0)$" }.joined(separator: "|")))
-                }
-            }
+            placements = operationPlacements(mapping, level: level, project: project)
         }
-        operationRules.append(WazuhRule(
-            id: id, level: level, parents: parents, decodedAs: nil, location: nil, fields: fields,
-            description: describe(operation: mapping.operation.value, prefix: prefix, techniques: techniques, catalog: project.catalog),
-            groups: groups(techniques, project.catalog), mitre: techniques, options: ["no_full_log"],
-            origin: .init(key: mapping.key, row: mapping.row)
-        ))
+        for placement in placements {
+            var fields = [operation]
+            if !placement.excludedRecordTypes.isEmpty {
+                fields.append(.init(name: "\(prefix).RecordType", type: .osregex, negate: true,
+                                    pattern: placement.excludedRecordTypes.map { "^\($0)$" }.joined(separator: "|")))
+            }
+            operationRules.append(WazuhRule(
+                id: placement.key == mapping.key ? id : ids.id(for: placement.key), level: placement.level, parents: placement.parents,
+                decodedAs: nil, location: nil, fields: fields,
+                description: describe(operation: mapping.operation.value, prefix: prefix, techniques: techniques, catalog: project.catalog),
+                groups: groups(techniques, project.catalog), mitre: techniques, options: ["no_full_log"],
+                origin: .init(key: mapping.key, row: mapping.row), recordTypes: placement.recordTypes
+            ))
+        }
     }
 
     var logonRules: [WazuhRule] = []
@@ -110,18 +121,16 @@ let minimumLevelUnderNativeRoot = 4
 func mappingRuleKeys(_ project: ValidatedProject) -> [String] {
     var keys: [String] = []
     if project.settings.profile == .legacyIntegration { keys.append(legacyRootKey) }
-    keys += project.operations.filter { leftToNative($0, project) == nil }.map(\.key)
+    for mapping in project.operations {
+        if let native = countedNativeRule(mapping, project) {
+            guard case .techniques = mapping.assignment else { continue }
+            keys += [mapping.key] + (project.native.correlated[native.id] ?? []).sorted().map { carriedCorrelationKey(mapping, counter: $0) }
+        } else if unreachableInformationalRecordTypes(mapping, project) == nil {
+            keys += ruleKeys(of: mapping, project: project)
+        }
+    }
     keys += project.logonErrors.map(\.key)
     return keys
-}
-
-/// The native rule an operation is left to, when hanging a rule under it would starve a
-/// native correlation.
-func leftToNative(_ mapping: OperationMapping, _ project: ValidatedProject) -> NativeRuleIndex.Rule? {
-    guard project.settings.profile == .native,
-          let native = project.nativeRule(of: mapping),
-          project.native.correlated[native.id] != nil else { return nil }
-    return native
 }
 
 /// What the description of an informational rule says instead of techniques.
@@ -150,14 +159,14 @@ private func informationalOperationRule(_ mapping: OperationMapping, id: Int, pr
     )
 }
 
-private func match(field: String, _ value: String) -> WazuhRule.Field {
+func match(field: String, _ value: String) -> WazuhRule.Field {
     if let pattern = OSRegexLiteral.exact(value) {
         return .init(name: field, type: .osregex, negate: false, pattern: pattern)
     }
     return .init(name: field, type: .pcre2, negate: false, pattern: PCRE2Literal.exact(value))
 }
 
-private func groups(_ techniques: [String], _ catalog: AttackCatalog) -> [String] {
+func groups(_ techniques: [String], _ catalog: AttackCatalog) -> [String] {
     ["o365kit"] + tactics(of: techniques, in: catalog)
 }
 
@@ -165,7 +174,7 @@ private func techniqueList(_ techniques: [String], _ catalog: AttackCatalog) -> 
     techniques.map { "\($0) \(catalog.displayName(of: $0))" }.joined(separator: "; ")
 }
 
-private func describe(operation: String, prefix: String, techniques: [String], catalog: AttackCatalog) -> String {
+func describe(operation: String, prefix: String, techniques: [String], catalog: AttackCatalog) -> String {
     let name = safeText(operation) ?? "$(\(prefix).Operation)"
     return "Office 365: \(name) by $(\(prefix).UserId) - \(techniqueList(techniques, catalog))"
 }

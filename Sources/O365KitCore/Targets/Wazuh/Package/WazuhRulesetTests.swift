@@ -8,10 +8,10 @@ import WazuhRuleEngine
 /// Mapping rules get a record built from their row; detection rules the first positive sample
 /// of their detection that ends at them (`detectionTestCases`).
 ///
-/// Records carry the row's Workload and a typical RecordType of it. When the native rule of
-/// that RecordType is louder than the generated rule (the pack leaves such events to Wazuh,
-/// by a negated RecordType field or by not hanging under that rule), RecordType 0 is used
-/// instead: no native RecordType rule claims it, as in Wazuh's own GenericRule case.
+/// Records carry the row's Workload and a RecordType the operation really has
+/// (`record-types.csv`) that ends at the rule. Without a row there, the workload's usual
+/// RecordType, or 0 (no native RecordType rule claims it, as in Wazuh's own GenericRule
+/// case) when that one's native rule is louder than the generated rule.
 /// `WazuhPackageTests` replays every case through `WazuhRuleEngine` (native rules first, as on a
 /// manager). The proof runs in the tests, not in the build: loading 100,000 rules into the
 /// engine would cost the build more than everything else together.
@@ -23,7 +23,7 @@ import WazuhRuleEngine
 /// the detection rule. Only direct parents of detection rules can be refined, so just their
 /// records are replayed, through the native rules, those mapping rules with their ancestors,
 /// and the detection rules, and the case expects what the engine reports.
-func renderWazuhRulesetTests(_ pack: WazuhPack, detectionPack: WazuhDetectionPack, detectionSet: DetectionSet, detections: [RenderedFile], samples: URL,
+func renderWazuhRulesetTests(_ pack: WazuhPack, detectionPack: WazuhDetectionPack, detectionSet: DetectionSet, detections: [RenderedFile], samples: [URL],
                              project: ValidatedProject, templates: TemplateSet, diagnostics: DiagnosticCollector) -> (files: [RenderedFile], sequences: [WazuhSequenceCase]) {
     guard pack.profile == .native else {
         diagnostics.emit(Diagnostic(.note, "wazuh-tests", "no \(WazuhPackageFiles.tests) for the legacy-integration profile: its root rule needs location office_365, which Wazuh's ruleset test runner cannot set", at: project.settings.location))
@@ -36,15 +36,31 @@ func renderWazuhRulesetTests(_ pack: WazuhPack, detectionPack: WazuhDetectionPac
     for rule in project.native.rules.values { if let type = rule.recordType { nativeLevel[type] = rule.level } }
 
     var cases: [(rule: WazuhRule, record: Data, comment: String)] = []
-    for rule in pack.rules {
+    // A carried native correlation needs a run of events, not one; the test suite replays
+    // that run in Wazuh's own engine.
+    for rule in pack.rules where rule.correlation == nil {
         var record: [String: Any]
         let comment: String
         if let mapping = operations[rule.origin.key] {
             let name = mapping.operation.value
-            var type = name == failedLogin ? 15 : typicalRecordType(workload: mapping.workload, operation: name)
-            if (nativeLevel[type] ?? 0) > rule.level { type = 0 }
+            let type: Int
+            if let real = project.recordTypes.recordTypes(of: name) {
+                // A RecordType the operation really has, and that ends at this rule: the
+                // rule's own, or one whose native rule is not louder than it.
+                let candidates = rule.recordTypes.isEmpty ? real : rule.recordTypes
+                guard let chosen = candidates.first(where: { (nativeLevel[$0] ?? 0) <= rule.level }) else {
+                    diagnostics.emit(Diagnostic(.note, "wazuh-tests", "rule \(rule.id) (\(rule.origin.key)) ends no record of the RecordTypes '\(name)' really has (\(real.map(String.init).joined(separator: ", "))): their native rules are louder, so the package has no test case for it", at: mapping.operation.location))
+                    continue
+                }
+                type = chosen
+            } else {
+                // No row in record-types.csv (check warns): the workload's usual RecordType,
+                // or 0, which no native RecordType rule claims, when that one is louder.
+                let typical = name == failedLogin ? 15 : typicalRecordType(workload: mapping.workload, operation: name)
+                type = (nativeLevel[typical] ?? 0) > rule.level ? 0 : typical
+            }
             record = testRecord(operation: name, workload: mapping.workload, recordType: type, id: rule.id)
-            comment = "operation \(name)"
+            comment = "operation \(name), RecordType \(type)"
         } else if let mapping = errors[rule.origin.key] {
             record = testRecord(operation: failedLogin, workload: "AzureActiveDirectory", recordType: 15, id: rule.id)
             record["LogonError"] = mapping.code.value
@@ -142,10 +158,12 @@ private func detectionModel(pack: WazuhPack, detections: [RenderedFile], project
 /// For each of `rules`, the first detection sample (any detection, positive or negative) that
 /// ends at it in a fresh session; a note for a rule no sample ends at (a detection rule claims
 /// all its records, so it is never the final rule while the detection rules are installed).
-private func unclaimedCases(for rules: [WazuhRule], model: RuleSet, samples folder: URL, diagnostics: DiagnosticCollector) -> [WazuhSingleCase] {
+private func unclaimedCases(for rules: [WazuhRule], model: RuleSet, samples folders: [URL], diagnostics: DiagnosticCollector) -> [WazuhSingleCase] {
     guard !rules.isEmpty else { return [] }
-    let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted().flatMap { key in
-        ["positive", "negative"].map { (key: key, kind: $0, url: folder.appendingPathComponent(key).appendingPathComponent("\($0).jsonl")) }
+    let files = folders.flatMap { folder in
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted().flatMap { key in
+            ["positive", "negative"].map { (key: key, kind: $0, url: folder.appendingPathComponent(key).appendingPathComponent("\($0).jsonl")) }
+        }
     }
     var wanted = Dictionary(rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     var found: [WazuhSingleCase] = []
@@ -161,7 +179,7 @@ private func unclaimedCases(for rules: [WazuhRule], model: RuleSet, samples fold
     }
     for rule in rules where wanted[rule.id] != nil {
         diagnostics.emit(Diagnostic(.note, "wazuh-tests", "rule \(rule.id) (\(rule.origin.key)) is never the final rule while the detection rules are installed: a detection rule claims every record of it that the samples hold; its test case ends at that detection rule, which hangs under it",
-                                    at: SourceLocation(path: displayPath(folder))))
+                                    at: SourceLocation(path: displayPath(folders[0]))))
     }
     return found.sorted { $0.rule < $1.rule }
 }

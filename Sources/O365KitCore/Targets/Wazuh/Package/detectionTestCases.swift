@@ -13,13 +13,13 @@ struct WazuhSingleCase {
 }
 
 /// Test cases for the detection rules, from each detection's positive samples
-/// (`mappings/detections/samples/<key>/positive.jsonl`): for a single-event rule the first
+/// (`samples/<key>/positive.jsonl` in the first detection folder that has them): for a single-event rule the first
 /// sample that ends at it in a fresh session; for a correlation its whole positive sequence in
 /// one session, ending at the correlation. What "ends at" means is computed with
 /// `WazuhRuleEngine`; the test suite then proves every case in Wazuh's own engine.
 ///
 /// A rule no sample ends at gets a `wazuh-tests` warning naming the samples file.
-func detectionTestCases(_ detectionPack: WazuhDetectionPack, detections: DetectionSet, model: RuleSet?, samples folder: URL,
+func detectionTestCases(_ detectionPack: WazuhDetectionPack, detections: DetectionSet, model: RuleSet?, samples folders: [URL],
                         diagnostics: DiagnosticCollector) -> (single: [WazuhSingleCase], sequences: [WazuhSequenceCase]) {
     guard let model, !detectionPack.rules.isEmpty else { return ([], []) }
     var single: [WazuhSingleCase] = []
@@ -29,7 +29,9 @@ func detectionTestCases(_ detectionPack: WazuhDetectionPack, detections: Detecti
     let now = Date(timeIntervalSince1970: 0)
     for key in byDetection.keys.sorted() {
         let rules = byDetection[key]!
-        let file = folder.appendingPathComponent(key).appendingPathComponent("positive.jsonl")
+        // The first detection folder with samples for the key; the project's when none has.
+        let candidates = folders.map { $0.appendingPathComponent(key).appendingPathComponent("positive.jsonl") }
+        let file = candidates.first { FileManager.default.fileExists(atPath: $0.path) } ?? candidates[0]
         let events = readSampleRecords(file).map { DecodedEvent.wrapping(record: $0) }
         var covered: Set<Int> = []
         if case .correlation? = detections.rule(key)?.body {
