@@ -94,6 +94,7 @@ import Testing
               internal_domains: ["@example.org"]
               known_attacker_ips: ["192.0.2.200"]
               trusted_networks: ["198.51.100.0/24"]
+              privileged_roles: ["Global Administrator"]
 
             """.utf8).write(to: site)
         let build = try run("o365kit", ["build", "--environment", site.path], in: root)

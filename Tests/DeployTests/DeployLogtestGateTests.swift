@@ -28,11 +28,11 @@ struct DeployLogtestGateTests {
     @Test func theGeneratedPackIsProvenOnTheManagersEngineBeforeTheReload() async throws {
         let files = try DeployFile.collect(output: Self.output)
         let cases = try DeployTestCases.collect(output: Self.output)
-        #expect(cases.count == 262)
+        #expect(cases.count == 306)
         let fake = FakeWazuhManager()
         let (report, log) = try await Self.deploy(fake, files: files, cases: cases)
         #expect(report.outcome == .deployed, "\(log.suffix(5))")
-        #expect(log.contains("logtest: 262 of 262 packaged test cases end at their rule on the manager"), "\(log.suffix(5))")
+        #expect(log.contains("logtest: 306 of 306 packaged test cases end at their rule on the manager"), "\(log.suffix(5))")
         let requests = await fake.requests
         let firstLogtest = try #require(requests.firstIndex(of: "PUT /logtest"))
         #expect(firstLogtest > requests.firstIndex(of: "GET /manager/configuration/validation")!)

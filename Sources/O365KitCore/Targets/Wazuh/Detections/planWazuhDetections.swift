@@ -186,8 +186,10 @@ private func placement(_ conjunction: [DetectionLiteral], project: ValidatedProj
             }
             // A rule of ours under the native root leaves louder RecordTypes to Wazuh (and an
             // informational one refines only quieter ones): those events end at the native
-            // RecordType rule, so the detection hangs there too.
-            if settings.profile == .native && project.nativeRule(of: mapping) == nil {
+            // RecordType rule, so the detection hangs there too. When the operation's real
+            // RecordTypes are known, its own rules already cover each of them.
+            if settings.profile == .native && project.nativeRule(of: mapping) == nil
+                && project.recordTypes.recordTypes(of: mapping.operation.value) == nil {
                 parents.append(.nativeChain)
             }
         } else if settings.profile == .legacyIntegration {

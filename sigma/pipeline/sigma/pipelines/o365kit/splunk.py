@@ -123,7 +123,9 @@ class PairArraysTransformation(QueryPostprocessingTransformation):
         )
         # Sigma compares values case-insensitively, fieldref included; the backend's
         # `| where 'A'='B'` is case-sensitive, and UPNs differ in case between fields.
-        query = FIELDREF.sub(r"lower('\1')=lower('\2')", query)
+        # Only in `where` stages, so that a quoted search value is never rewritten.
+        stages = query.split("\n| where ")
+        query = "\n| where ".join(stages[:1] + [FIELDREF.sub(r"lower('\1')=lower('\2')", s) for s in stages[1:]])
         return f"{macro}{evals} | search {query}"
 
 
