@@ -93,6 +93,22 @@ import Testing
         #expect(found.filter { $0.id == "unknown-tag" }.count == 1, "only vendor.custom is outside Sigma's namespaces")
     }
 
+    /// SigmaHQ names placeholders in mixed case (`%HomeTenantID%`); a site defines them as written.
+    @Test func placeholdersOfAnyCaseExpand() throws {
+        let project = try TestProject()
+        let rule = Self.sigmaHQShaped.replacingOccurrences(of: "    Operation: Set-MailboxAuditBypassAssociation\n",
+                                                           with: "    Operation: Set-MailboxAuditBypassAssociation\n    OrganizationId|expand: '%HomeTenantID%'\n")
+        #expect(rule.contains("%HomeTenantID%"))
+        try project.write("mappings/detections/microsoft365_audit_bypass.yml", rule)
+        let environment = try String(contentsOf: project.root.appendingPathComponent("mappings/environment.yaml"), encoding: .utf8)
+        try project.write("mappings/environment.yaml", environment.replacingOccurrences(
+            of: "vars:\n", with: "vars:\n  HomeTenantID:\n    - \"4a7c8238-5799-4e51-9b3b-1a4e5f8f2c10\"\n"))
+        let (generation, diagnostics) = project.generate()
+        let built = try #require(generation, "\(diagnostics.sorted.filter { $0.severity == .error })")
+        let search = try #require(built.splunkSearches.first { $0.key == "microsoft365_audit_bypass" }).search
+        #expect(search.contains("4a7c8238-5799-4e51-9b3b-1a4e5f8f2c10"))
+    }
+
     @Test func theProjectsOwnRulesKeepItsNamingConvention() throws {
         let project = try TestProject()
         try project.write("mappings/detections/MailboxForwarding.yml", Self.valid)

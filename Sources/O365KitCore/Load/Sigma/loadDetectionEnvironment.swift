@@ -29,8 +29,9 @@ func loadDetectionEnvironment(_ url: URL, diagnostics: DiagnosticCollector) -> D
             continue
         }
         for (name, list) in reader.pairs(value, what: "placeholders") {
-            guard name.value.wholeMatch(of: /[a-z][a-z0-9_]*/) != nil else {
-                reader.error("bad-environment", "placeholder name '\(name.value)' must be lower-case letters, digits and '_'", at: name.location)
+            // Any case: SigmaHQ writes placeholders such as %HomeTenantID%.
+            guard name.value.wholeMatch(of: /[A-Za-z][A-Za-z0-9_]*/) != nil else {
+                reader.error("bad-environment", "placeholder name '\(name.value)' must be a letter followed by letters, digits and '_'", at: name.location)
                 continue
             }
             guard list.sequence != nil else {

@@ -132,7 +132,7 @@ func readTests(_ node: Node, reader r: inout YAMLNodeReader, environment: Detect
         var expanded: [String] = []
         if expand {
             for value in values {
-                guard let m = value.value.wholeMatch(of: /%([a-z][a-z0-9_]*)%/) else {
+                guard let m = value.value.wholeMatch(of: /%([A-Za-z][A-Za-z0-9_]*)%/) else {
                     r.unsupported("'expand' needs a whole-value placeholder such as '%internal_domains%', got '\(value.value)'", at: value.location)
                     ok = false
                     continue
@@ -155,7 +155,7 @@ func readTests(_ node: Node, reader r: inout YAMLNodeReader, environment: Detect
             if match == .equals, let placeholder, isNetworkList(placeholder) { match = .cidr }
         } else {
             for value in values {
-                if value.value.contains("%") && value.value.wholeMatch(of: /%[a-z][a-z0-9_]*%/) != nil {
+                if value.value.contains("%") && value.value.wholeMatch(of: /%[A-Za-z][A-Za-z0-9_]*%/) != nil {
                     r.error("bad-detection", "'\(value.value)' looks like a placeholder but the field has no '|expand' modifier", at: value.location)
                     ok = false
                 }
