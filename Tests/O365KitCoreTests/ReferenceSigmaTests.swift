@@ -65,14 +65,7 @@ import Testing
             #expect(try SPLModel.rows(reference, samples.positive) >= 1)
             return
         }
-        let ours: String
-        if let own = generation.splunkSearches.first(where: { $0.key == key }) {
-            ours = own.search
-        } else {
-            var condition = SPLCondition()
-            let expression = condition.expression(detection.condition, detection)
-            ours = "`o365kit_source`" + (condition.evals.isEmpty ? "" : " | eval " + condition.evals.joined(separator: ", ")) + " | where " + expression
-        }
+        let ours = generation.splunkFilterSearch(for: key, detection)
         for (expected, records) in [(true, samples.positive), (false, samples.negative)] {
             for (i, record) in records.enumerated() {
                 let o = try SPLModel.keeps(ours, record), p = try SPLModel.keeps(reference, record)

@@ -161,15 +161,7 @@ import WazuhRuleEngine
             #expect(try SPLModel.rows(search, samples.negative) == 0, "\(key) negative")
             return
         }
-        // The rule's own search, or (for a counted rule) the filtering stages built the same way.
-        let search: String
-        if let own = generation.splunkSearches.first(where: { $0.key == key }) {
-            search = own.search
-        } else {
-            var condition = SPLCondition()
-            let expression = condition.expression(detection.condition, detection)
-            search = "`o365kit_source`" + (condition.evals.isEmpty ? "" : " | eval " + condition.evals.joined(separator: ", ")) + " | where " + expression
-        }
+        let search = generation.splunkFilterSearch(for: key, detection)
         for (i, record) in samples.positive.enumerated() { #expect(try SPLModel.keeps(search, record), "positive #\(i + 1) of \(key)") }
         for (i, record) in samples.negative.enumerated() { #expect(try !SPLModel.keeps(search, record), "negative #\(i + 1) of \(key)") }
     }

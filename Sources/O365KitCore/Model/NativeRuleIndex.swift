@@ -46,7 +46,14 @@ public struct NativeRuleIndex: Sendable {
     public let correlated: [Int: [Int]]
     public let path: String
 
+    /// The RecordType rules by RecordType, and the record types louder than each level
+    /// (0…16): every operation row asks both, so they are worked out once.
+    private let byRecordType: [Int: Rule]
+    private let louderThan: [[Int]]
+
     public init(rules: [Int: Rule], rootID: Int, catchAllID: Int, correlated: [Int: [Int]], path: String) {
+        byRecordType = Dictionary(rules.values.compactMap { rule in rule.recordType.map { ($0, rule) } }, uniquingKeysWith: { a, b in a.id < b.id ? a : b })
+        louderThan = (0...16).map { level in rules.values.compactMap { $0.level > level ? $0.recordType : nil }.sorted() }
         self.rootID = rootID
         self.catchAllID = catchAllID
         self.correlated = correlated
@@ -67,12 +74,12 @@ public struct NativeRuleIndex: Sendable {
     /// RecordType rules whose level is above `level`: a rule of ours that pre-empts the
     /// native chain must leave these record types alone.
     public func recordTypes(above level: Int) -> [Int] {
-        rules.values.compactMap { $0.level > level ? $0.recordType : nil }.sorted()
+        louderThan[min(max(level, 0), 16)]
     }
 
     /// The native rule of one RecordType (`^50$` → 91578), if Wazuh has one.
     public func recordTypeRule(for recordType: Int) -> Rule? {
-        rules.values.first { $0.recordType == recordType }
+        byRecordType[recordType]
     }
 
     /// The ids of the RecordType rules whose level is at most `level`: an informational

@@ -28,3 +28,14 @@ enum ProjectDetections {
         return project?.generate().0
     }()
 }
+
+extension Generation {
+    /// o365kit's SPL for one Splunk rule: its own saved search, or, for a rule that only feeds
+    /// a correlation, the filtering stages built the same way.
+    func splunkFilterSearch(for key: String, _ detection: SigmaDetection) -> String {
+        if let own = splunkSearches.first(where: { $0.key == key }) { return own.search }
+        var condition = SPLCondition()
+        let expression = condition.expression(detection.condition, detection)
+        return "`o365kit_source`" + (condition.evals.isEmpty ? "" : " | eval " + condition.evals.joined(separator: ", ")) + " | where " + expression
+    }
+}
