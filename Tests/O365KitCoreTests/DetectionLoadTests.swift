@@ -203,6 +203,24 @@ import Testing
         #expect(try diagnostics(for: null) == ["collection_test_rule.yml:13:16: null values are not supported; write 'Operation|exists: false' [unsupported-sigma]"])
     }
 
+    @Test func modifiedPropertiesAreReadByNameAndValueKey() throws {
+        #expect(parseFieldRef("ModifiedProperties.StrongAuthenticationMethod.OldValue") ==
+                FieldRef(path: ["ModifiedProperties"], kind: .namedEntry("StrongAuthenticationMethod", valueKey: "OldValue")))
+        // Entry names hold dots; the value key is the last part.
+        #expect(parseFieldRef("ModifiedProperties.Role.DisplayName.NewValue") ==
+                FieldRef(path: ["ModifiedProperties"], kind: .namedEntry("Role.DisplayName", valueKey: "NewValue")))
+        #expect(parseFieldRef("ModifiedProperties.NewValue") == FieldRef(path: ["ModifiedProperties"], kind: .entryKey("NewValue")))
+        #expect(parseFieldRef("Parameters.ForwardTo") == FieldRef(path: ["Parameters"], kind: .namedEntry("ForwardTo", valueKey: "Value")))
+        #expect(parseFieldRef("Parameters[ForwardTo]") == parseFieldRef("Parameters.ForwardTo"))
+        #expect(parseFieldRef("ModifiedProperties.Role.DisplayName.NewValue")?.description == "ModifiedProperties.Role.DisplayName.NewValue")
+
+        // A ModifiedProperties entry without NewValue/OldValue names no value.
+        let bare = Self.valid.replacingOccurrences(of: "    Operation: Set-Mailbox", with: "    ModifiedProperties.StrongAuthenticationMethod: x")
+        #expect(try diagnostics(for: bare) == [
+            "collection_test_rule.yml:13:5: field name 'ModifiedProperties.StrongAuthenticationMethod' is not supported; use Field, Object.Field, Array.Key, Parameters.Name or ModifiedProperties.Name.NewValue|OldValue [unsupported-sigma]",
+        ])
+    }
+
     @Test func anUndefinedPlaceholderIsAnError() throws {
         let text = Self.valid.replacingOccurrences(of: "Operation: Set-Mailbox", with: "UserId|endswith|expand: '%partner_domains%'")
         let found = try diagnostics(for: text)

@@ -71,11 +71,11 @@ public struct AuditRecord: Sendable {
         switch ref.kind {
         case .plain:
             return node.text.map { [$0] } ?? []
-        case .namedEntry(let name):
+        case .namedEntry(let name, let valueKey):
             guard case .array(let entries) = node else { return [] }
             return entries.compactMap { entry in
                 guard entry["Name"]?.text?.lowercased() == name.lowercased() else { return nil }
-                return entry["Value"]?.text
+                return entry[valueKey]?.text
             }
         case .entryKey(let key):
             guard case .array(let entries) = node else { return [] }

@@ -104,8 +104,9 @@ public struct FieldRef: Sendable, Hashable, CustomStringConvertible {
     public enum Kind: Sendable, Hashable {
         /// The value at `path` (objects walked by key).
         case plain
-        /// `Parameters[X]`: the `Value` of every entry of the array whose `Name` is X.
-        case namedEntry(String)
+        /// `Parameters.X`: the `Value` of every entry of the array whose `Name` is X; for
+        /// `ModifiedProperties.X.NewValue`, the named key (`NewValue`, `OldValue`) of those entries.
+        case namedEntry(String, valueKey: String)
         /// `Actor.ID` where `Actor` is an array of objects: the key of every entry.
         case entryKey(String)
         /// `Parameters` as a whole, as SigmaHQ's rules test it: every value of every entry
@@ -120,7 +121,9 @@ public struct FieldRef: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch kind {
         case .plain: return path.joined(separator: ".")
-        case .namedEntry(let name): return "\(path.joined(separator: ".")).\(name)"
+        case .namedEntry(let name, let valueKey):
+            let head = "\(path.joined(separator: ".")).\(name)"
+            return valueKey == "Value" ? head : "\(head).\(valueKey)"
         case .entryKey(let key): return "\(path.joined(separator: ".")).\(key)"
         case .anyEntry: return path.joined(separator: ".")
         }

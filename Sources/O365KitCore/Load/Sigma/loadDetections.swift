@@ -8,6 +8,10 @@ let arrayOfObjectFields: Set<String> = Set(arrayEntryKeys.keys)
 /// The arrays whose entries are Name/Value pairs, where `Array.Name` reads a Value by Name.
 let nameValueArrays: Set<String> = Set(arrayEntryKeys.filter { $0.value == ["Name", "Value"] }.keys)
 
+/// The arrays whose entries hold a Name and several values (`ModifiedProperties`: NewValue and
+/// OldValue), where `Array.Name.Key` reads one value key of the entry named Name.
+let namedMultiValueArrays: Set<String> = Set(arrayEntryKeys.filter { $0.value.first == "Name" && $0.value.count > 2 }.keys)
+
 /// The keys of the entries of each such array, which a test of the whole array reads.
 let arrayEntryKeys: [String: [String]] = [
     "Parameters": ["Name", "Value"], "OperationProperties": ["Name", "Value"], "ExtendedProperties": ["Name", "Value"],

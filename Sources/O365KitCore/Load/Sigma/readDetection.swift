@@ -79,7 +79,7 @@ func readTests(_ node: Node, reader r: inout YAMLNodeReader, environment: Detect
     for (key, valueNode) in r.pairs(node, what: "selection") {
         let parts = key.value.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         guard let field = parseFieldRef(parts[0]) else {
-            r.unsupported("field name '\(parts[0])' is not supported; use Field, Object.Field, Array.Key or Array[Name]", at: key.location)
+            r.unsupported("field name '\(parts[0])' is not supported; use Field, Object.Field, Array.Key, Parameters.Name or ModifiedProperties.Name.NewValue|OldValue", at: key.location)
             ok = false
             continue
         }
@@ -205,13 +205,14 @@ func readTests(_ node: Node, reader r: inout YAMLNodeReader, environment: Detect
 
 /// `Field`, `Object.Field`, `Array` (every value of its entries), `Array.Key` (a key of the
 /// entries, e.g. `Actor.ID`), or `Array.Name` for a Name/Value array (`Parameters.ForwardTo`:
-/// the Value of the entry named ForwardTo). The dotted form is the portable one: it is how
+/// the Value of the entry named ForwardTo), or `Array.Name.Key` for an array of entries with
+/// several values (`ModifiedProperties.StrongAuthenticationMethod.OldValue`). The dotted form is the portable one: it is how
 /// Elastic's integration flattens these arrays, and the o365kit pySigma pipeline (`sigma/`)
 /// rewrites it for Splunk. `Array[Name]` is the older spelling of the same test.
 func parseFieldRef(_ text: String) -> FieldRef? {
     if let m = text.wholeMatch(of: /([A-Za-z][A-Za-z0-9_]*)\[([A-Za-z0-9_.\-]+)\]/) {
         guard nameValueArrays.contains(String(m.1)) else { return nil }
-        return FieldRef(path: [String(m.1)], kind: .namedEntry(String(m.2)))
+        return FieldRef(path: [String(m.1)], kind: .namedEntry(String(m.2), valueKey: "Value"))
     }
     guard text.wholeMatch(of: /[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_\-]+)*/) != nil else { return nil }
     let path = text.split(separator: ".").map(String.init)
@@ -222,6 +223,11 @@ func parseFieldRef(_ text: String) -> FieldRef? {
     if path.count == 1 { return FieldRef(path: path, kind: .anyEntry) }
     let rest = path.dropFirst().joined(separator: ".")
     if keys.contains(rest) { return FieldRef(path: [path[0]], kind: .entryKey(rest)) }
+    if namedMultiValueArrays.contains(path[0]) {
+        // Names hold dots themselves (`Role.DisplayName`), so the value key is the last part.
+        guard path.count > 2, let valueKey = path.last, valueKey != "Name", keys.contains(valueKey) else { return nil }
+        return FieldRef(path: [path[0]], kind: .namedEntry(path.dropFirst().dropLast().joined(separator: "."), valueKey: valueKey))
+    }
     guard nameValueArrays.contains(path[0]) else { return nil }
-    return FieldRef(path: [path[0]], kind: .namedEntry(rest))
+    return FieldRef(path: [path[0]], kind: .namedEntry(rest, valueKey: "Value"))
 }

@@ -59,9 +59,9 @@ struct SPLCondition {
             let field = Self.fieldName("\(t.field.root){}.\(key)")
             if t.match == .exists { return t.values == ["true"] ? "isnotnull(\(field))" : "isnull(\(field))" }
             return "isnotnull(mvfind(\(field), \(Self.string(Self.regex(t.match, t.values)))))"
-        case .namedEntry(let name):
-            let zipped = "o365kit_kv_\(t.field.root)"
-            let eval = "\(zipped)=mvzip('\(t.field.root){}.Name', '\(t.field.root){}.Value', \"=\")"
+        case .namedEntry(let name, let valueKey):
+            let zipped = "o365kit_kv_\(t.field.root)" + (valueKey == "Value" ? "" : "_\(valueKey)")
+            let eval = "\(zipped)=mvzip('\(t.field.root){}.Name', '\(t.field.root){}.\(valueKey)', \"=\")"
             if !evals.contains(eval) { evals.append(eval) }
             let head = "(?is)^" + Self.escape(name) + "="
             let body: String

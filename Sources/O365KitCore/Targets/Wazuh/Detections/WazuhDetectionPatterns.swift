@@ -65,10 +65,23 @@ struct WazuhDetectionPatterns {
         switch t.field.kind {
         case .plain:
             return [fieldElement(root, try plainPattern(t), negate: negate)]
-        case .namedEntry(let name):
+        case .namedEntry(let name, let valueKey):
             let head = #"(?i)\{\s*"Name":\s*"\#(Self.literal(Self.jsonEscaped(name)))""#
             if t.match == .exists { return [fieldElement(root, head + #"\s*[,}]"#, negate: negate)] }
-            return [fieldElement(root, head + #",\s*"Value":\s*""# + (try stringBody(t)), negate: negate)]
+            if valueKey == "Value" {
+                // Exchange writes Name, then Value.
+                return [fieldElement(root, head + #",\s*"Value":\s*""# + (try stringBody(t)), negate: negate)]
+            }
+            // ModifiedProperties come as Name, NewValue, OldValue from the API but in other orders
+            // from re-serialising collectors: Name and the tested key anywhere in one object. A
+            // pair's value is a whole string or a scalar, so no match reaches into the next object.
+            let pair = #""[A-Za-z]+":\s*(?:"(?:[^"\\]|\\.)*"|[^,{}\[\]"]*)"#
+            let others = #"(?:\s*,\s*"# + pair + ")*?"
+            let named = #""Name":\s*"\#(Self.literal(Self.jsonEscaped(name)))""#
+            let tested = #""\#(Self.literal(valueKey))":\s*""# + (try stringBody(t))
+            let pattern = #"(?i)\{(?:\s*"# + pair + #"\s*,)*?\s*(?:"# + named + others + #"\s*,\s*"# + tested
+                + "|" + tested + others + #"\s*,\s*"# + named + ")"
+            return [fieldElement(root, pattern, negate: negate)]
         case .anyEntry:
             // The decoded field holds the array as JSON text; a string value of any entry key.
             let keys = alternation((arrayEntryKeys[t.field.root] ?? []).map { Self.literal(Self.jsonEscaped($0)) })

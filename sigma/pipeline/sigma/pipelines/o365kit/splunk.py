@@ -8,7 +8,9 @@ it yields the multivalue fields `Parameters{}.Name` and `Parameters{}.Value`. Th
 pairs them (`mvzip`, "Name=Value") into `o365kit_kv_Parameters` and turns a test of
 `Parameters.X` into a test of that field's values starting with `X=`, which Splunk's search
 matches against any value of a multivalue field. Keys of arrays of objects (`Actor.ID`) map to
-Splunk's `Actor{}.ID`. Site values of `|expand` placeholders come from o365kit's
+Splunk's `Actor{}.ID`. `ModifiedProperties` entries carry a Name and two values:
+`ModifiedProperties.X.NewValue` pairs Name with NewValue into `o365kit_kv_ModifiedProperties_NewValue`
+the same way (OldValue likewise). Site values of `|expand` placeholders come from o365kit's
 `mappings/environment.yaml`, which is itself a pySigma pipeline: pass it with a second `-p`.
 
     sigma convert -t splunk -p o365kit_splunk -p mappings/environment.yaml mappings/detections
@@ -38,18 +40,35 @@ OBJECT_ARRAY_KEYS = {
     "ExtendedProperties": ("Name", "Value"),
     "DeviceProperties": ("Name", "Value"),
 }
-PAIRED_FIELD = "o365kit_kv_{array}"
+# The arrays whose entries carry a Name and several values, read as `Array.Name.ValueKey`.
+NAMED_MULTI_VALUE_ARRAYS = {"ModifiedProperties": ("NewValue", "OldValue")}
 FIELDREF = re.compile(r"'([^']+)'='([^']+)'")
 
 
+def paired_field(array: str, value_key: str) -> str:
+    """The `mvzip` of an array's Name with one of its value keys."""
+    return f"o365kit_kv_{array}" if value_key == "Value" else f"o365kit_kv_{array}_{value_key}"
+
+
+PAIRED_ARRAYS = [(a, "Value") for a in NAME_VALUE_ARRAYS] + [
+    (a, k) for a, keys in NAMED_MULTI_VALUE_ARRAYS.items() for k in keys
+]
+
+
 def named_entry(field_name: Optional[str]):
-    """(array, entry name) for `Parameters.X`, where X is not a key of the entries."""
+    """(array, entry name, value key) for `Parameters.X` or `ModifiedProperties.X.NewValue`,
+    where X is not a key of the entries. Entry names hold dots themselves (`Role.DisplayName`)."""
     if not field_name or "." not in field_name:
         return None
     array, name = field_name.split(".", 1)
+    if array in NAMED_MULTI_VALUE_ARRAYS:
+        name, _, value_key = name.rpartition(".")
+        if not name or value_key not in NAMED_MULTI_VALUE_ARRAYS[array]:
+            return None
+        return array, name, value_key
     if array not in NAME_VALUE_ARRAYS or name in OBJECT_ARRAY_KEYS[array]:
         return None
-    return array, name
+    return array, name, "Value"
 
 
 @dataclass
@@ -62,7 +81,7 @@ class NamedEntryTransformation(DetectionItemTransformation):
         entry = named_entry(detection_item.field)
         if entry is None:
             return None
-        array, name = entry
+        array, name, value_key = entry
         values = []
         for value in detection_item.value:
             if isinstance(value, SigmaExists):
@@ -78,7 +97,7 @@ class NamedEntryTransformation(DetectionItemTransformation):
                 raise SigmaTransformationError(
                     f"{detection_item.field}: {type(value).__name__} values are not supported by the o365kit_splunk pipeline"
                 )
-        return self.paired(detection_item, array, values)
+        return self.paired(detection_item, paired_field(array, value_key), values)
 
     def whole_array(self, detection_item: SigmaDetectionItem):
         """SigmaHQ's `Parameters|contains: x`: some entry's "Name=Value" contains x."""
@@ -88,12 +107,12 @@ class NamedEntryTransformation(DetectionItemTransformation):
                 raise SigmaTransformationError(
                     f"{detection_item.field}: only 'contains' tests of a whole Name/Value array are supported by the o365kit_splunk pipeline"
                 )
-        return self.paired(detection_item, detection_item.field, list(detection_item.value))
+        return self.paired(detection_item, paired_field(detection_item.field, "Value"), list(detection_item.value))
 
     @staticmethod
-    def paired(detection_item: SigmaDetectionItem, array: str, values):
+    def paired(detection_item: SigmaDetectionItem, field: str, values):
         return SigmaDetectionItem(
-            field=PAIRED_FIELD.format(array=array),
+            field=field,
             modifiers=[],
             value=values,
             value_linking=detection_item.value_linking,
@@ -117,9 +136,9 @@ class PairArraysTransformation(QueryPostprocessingTransformation):
         service = getattr(getattr(rule, "logsource", None), "service", None)
         macro = "`o365kit_messagetrace_source`" if service == "message_trace" else "`o365kit_source`"
         evals = "".join(
-            f" | eval {PAIRED_FIELD.format(array=a)}=mvzip('{a}{{}}.Name', '{a}{{}}.Value', \"=\")"
-            for a in NAME_VALUE_ARRAYS
-            if PAIRED_FIELD.format(array=a) in query
+            f" | eval {paired_field(a, k)}=mvzip('{a}{{}}.Name', '{a}{{}}.{k}', \"=\")"
+            for a, k in PAIRED_ARRAYS
+            if re.search(re.escape(paired_field(a, k)) + r"\b", query)
         )
         # Sigma compares values case-insensitively, fieldref included; the backend's
         # `| where 'A'='B'` is case-sensitive, and UPNs differ in case between fields.
