@@ -13,7 +13,13 @@ import Testing
         #expect(detections.rules.count >= 25)
         for rule in detections.rules {
             #expect(FileManager.default.fileExists(atPath: DetectionSamples.folder.appendingPathComponent(rule.key).path), "\(rule.key) has no samples")
+            // A base rule feeds a correlation and alerts at no level of its own; nothing else does.
+            #expect(rule.volume != nil, "\(rule.key) states no volume")
+            #expect((rule.volume == .feeder) == (rule.level.value == .informational), "\(rule.key): feeder exactly when informational")
         }
+        let volumes = DetectionVolumes(detections)
+        #expect(volumes.groups.map(\.rules).reduce(0, +) == detections.rules.count)
+        #expect(volumes.groups.map(\.volume) == volumes.groups.map(\.volume).sorted { DetectionVolume(rawValue: $0)! < DetectionVolume(rawValue: $1)! })
     }
 
     @Test(arguments: keys)

@@ -21,6 +21,7 @@ import Testing
           condition: selection
         o365kit:
           targets: [wazuh, splunk]
+          volume: rare
           rationale: Testing.
 
         """
@@ -201,6 +202,18 @@ import Testing
         #expect(try diagnostics(for: wildcard) == ["collection_test_rule.yml:13:16: wildcards ('*', '?') in values are not supported; use contains, startswith or endswith [unsupported-sigma]"])
         let null = Self.valid.replacingOccurrences(of: "Operation: Set-Mailbox", with: "Operation: null")
         #expect(try diagnostics(for: null) == ["collection_test_rule.yml:13:16: null values are not supported; write 'Operation|exists: false' [unsupported-sigma]"])
+    }
+
+    @Test func volumeIsStatedFromItsListAndItsAbsenceIsAWarning() throws {
+        let unknown = Self.valid.replacingOccurrences(of: "volume: rare", with: "volume: often")
+        #expect(try diagnostics(for: unknown) == [
+            "collection_test_rule.yml:17:11: unknown volume 'often'; expected one of: rare, occasional, noisy, feeder [bad-detection]",
+        ])
+        let project = try TestProject()
+        try project.write("mappings/detections/collection_test_rule.yml", Self.valid.replacingOccurrences(of: "  volume: rare\n", with: ""))
+        let (generation, diagnostics) = project.generate()
+        #expect(generation != nil)
+        #expect(diagnostics.sorted.filter { $0.id == "missing-volume" }.map { "\($0.location.line):\($0.location.column)" } == ["16:3"])
     }
 
     @Test func modifiedPropertiesAreReadByNameAndValueKey() throws {

@@ -25,6 +25,9 @@ public struct SigmaRule: Sendable {
     public var targetsDeclared: Bool
     /// Why the rule exists (`o365kit.rationale`; the description when there is none).
     public var rationale: String
+    /// How often the rule fires on an ordinary tenant (`o365kit.volume`); nil for a rule from
+    /// elsewhere, which does not say.
+    public var volume: DetectionVolume?
     /// Where the rule starts, for findings about the rule as a whole.
     public var location: SourceLocation
 
@@ -43,6 +46,16 @@ public struct SigmaRule: Sendable {
     }
 
     public func supports(_ target: DetectionTarget) -> Bool { targets.contains { $0.value == target } }
+}
+
+/// How often a detection fires on an ordinary tenant, so a site can enable the rare and loud
+/// ones first. A base rule that only feeds a correlation is `feeder`: it never alerts alone.
+public enum DetectionVolume: String, Sendable, CaseIterable, Comparable {
+    case rare, occasional, noisy, feeder
+
+    public static func < (a: Self, b: Self) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
 }
 
 /// Where a detection can be rendered.

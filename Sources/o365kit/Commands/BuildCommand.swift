@@ -89,6 +89,7 @@ struct BuildCommand: ParsableCommand {
         var rules: Int?
         var operationRules: Int?
         var logonErrorRules: Int?
+        var detectionVolumes: [DetectionVolumes.Group]?
         var files: [String]?
         var changed: [String]?
         var lockChanged: Bool?
@@ -106,6 +107,7 @@ struct BuildCommand: ParsableCommand {
                 self.rules = rules.count
                 operationRules = rules.filter { $0.origin.key.hasPrefix("operation:") }.count
                 logonErrorRules = rules.filter { $0.origin.key.hasPrefix("logon-error:") }.count
+                detectionVolumes = DetectionVolumes(generation.detections).groups
                 files = generation.files.map(\.path)
                 changed = changes.map(\.path)
             }
@@ -126,6 +128,7 @@ struct BuildCommand: ParsableCommand {
         let verb = checkOnly ? "checked" : "built"
         let detections = "\(generation.wazuhDetections.rules.count) Wazuh detection rules, \(generation.splunkSearches.count) Splunk searches"
         var text = "\(verb) \(rules.count) Wazuh rules (\(operations) operations, \(logonErrors) LogonErrors), \(detections) in \(generation.files.count) files; \(changes.count) file(s) \(checkOnly ? "stale" : "changed")\(lockChanged ? ", rule lock \(checkOnly ? "stale" : "updated")" : "")\n"
+        text += DetectionVolumes(generation.detections).text + "\n"
         if verbose {
             text += "stages: " + generation.timings.map { String(format: "%@ %.2fs", $0.stage, $0.seconds) }.joined(separator: ", ") + "\n"
         }

@@ -100,9 +100,10 @@ func loadDetection(_ url: URL, environment: DetectionEnvironment, diagnostics: D
         if let s = r.string(v, what: "logsource.\(k.value)") { logsource[k.value] = s.value }
     }
 
-    // The project's own block: targets and rationale.
+    // The project's own block: targets, rationale and volume.
     var targets: [Located<DetectionTarget>] = []
     var rationale: Located<String>?
+    var volume: DetectionVolume?
     let ownBlock = top["o365kit"]
     for (k, v) in r.pairs(ownBlock, what: "o365kit") {
         switch k.value {
@@ -116,8 +117,15 @@ func loadDetection(_ url: URL, environment: DetectionEnvironment, diagnostics: D
             }
         case "rationale":
             rationale = r.string(v, what: "o365kit.rationale")
+        case "volume":
+            if let text = r.string(v, what: "o365kit.volume") {
+                volume = DetectionVolume(rawValue: text.value)
+                if volume == nil {
+                    r.error("bad-detection", "unknown volume '\(text.value)'; expected one of: \(DetectionVolume.allCases.map(\.rawValue).joined(separator: ", "))", at: text.location)
+                }
+            }
         default:
-            r.error("bad-detection", "unknown key 'o365kit.\(k.value)'; expected: rationale, targets", at: k.location)
+            r.error("bad-detection", "unknown key 'o365kit.\(k.value)'; expected: rationale, targets, volume", at: k.location)
         }
     }
     let targetsDeclared = !targets.isEmpty
@@ -131,6 +139,9 @@ func loadDetection(_ url: URL, environment: DetectionEnvironment, diagnostics: D
     }
     if targetsDeclared && rationale == nil {
         r.error("bad-detection", "missing 'o365kit.rationale': say why this rule exists", at: r.location(ownBlock))
+    }
+    if targetsDeclared && volume == nil && ownBlock?["volume"] == nil {
+        r.warning("missing-volume", "missing 'o365kit.volume': say how often it fires on an ordinary tenant (rare, occasional, noisy; feeder for a base rule that only feeds a correlation), so a site can enable the rare ones first", at: r.location(ownBlock))
     }
     if !targetsDeclared {
         targets = DetectionTarget.allCases.map { Located($0, at: SourceLocation(path: path, line: 1, column: 1)) }
@@ -152,7 +163,7 @@ func loadDetection(_ url: URL, environment: DetectionEnvironment, diagnostics: D
     guard !r.failed, let title, let id, let status, let description, let level, let body else { return nil }
     return SigmaRule(key: key, path: path, title: title.value, id: id.value, name: name?.value, status: status.value, description: description.value,
                      references: references, tags: tags, level: level, falsepositives: falsepositives, logsource: logsource,
-                     body: body, targets: targets, targetsDeclared: targetsDeclared, rationale: rationale?.value ?? description.value,
+                     body: body, targets: targets, targetsDeclared: targetsDeclared, rationale: rationale?.value ?? description.value, volume: volume,
                      location: SourceLocation(path: path, line: 1, column: 1))
 }
 
