@@ -89,14 +89,14 @@ import Testing
     @Test func anEnvironmentFileReplacesTheCommittedOne() throws {
         let root = try temporaryProject()
         let site = root.appendingPathComponent("site-environment.yaml")
-        try Data("""
-            placeholders:
-              internal_domains: ["@example.org"]
-              known_attacker_ips: ["192.0.2.200"]
-              trusted_networks: ["198.51.100.0/24"]
-              privileged_roles: ["Global Administrator"]
-
-            """.utf8).write(to: site)
+        // A site's copy of the committed file with its own domain and attacker address.
+        let committed = try String(contentsOf: root.appendingPathComponent("mappings/environment.yaml"), encoding: .utf8)
+        let own = committed.replacingOccurrences(of: "contoso.onmicrosoft.com", with: "example.onmicrosoft.org")
+            .replacingOccurrences(of: "contoso.example", with: "example.org")
+            .replacingOccurrences(of: "203.0.113.66", with: "192.0.2.200")
+            .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("198.51.100.23") }.joined(separator: "\n")
+        #expect(own != committed)
+        try Data(own.utf8).write(to: site)
         let build = try run("o365kit", ["build", "--environment", site.path], in: root)
         #expect(build.status == 0, "\(build.stderr)")
         let list = try String(contentsOf: root.appendingPathComponent("output/wazuh/lists/o365kit-known-attacker-ips"), encoding: .utf8)

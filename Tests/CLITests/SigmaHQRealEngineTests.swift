@@ -17,6 +17,11 @@ struct SigmaHQRealEngineTests {
     @Test func sigmaHQRulesGiveTheirVerdictsInWazuhsOwnEngine() async throws {
         let project = try temporaryProject()
         defer { try? FileManager.default.removeItem(at: project) }
+        // Wazuh ends each event at one rule: the project's own detection of the behaviour of
+        // SigmaHQ's suspicious_email_delivered would take its records first, so it is left out.
+        let own = project.appendingPathComponent("mappings/detections/initial_access_malicious_email_delivered.yml")
+        #expect(FileManager.default.fileExists(atPath: own.path))
+        try? FileManager.default.removeItem(at: own)
         let build = try await offThePool { try run("o365kit", ["build", "--detections", Self.rules.path], in: project) }
         #expect(build.status == 0, "\(build.stderr.suffix(2000))")
         // The rule that can never match on real records says so where it tests the field.

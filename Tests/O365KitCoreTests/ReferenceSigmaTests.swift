@@ -99,4 +99,15 @@ import Testing
         #expect(try SPLSearchModel.holds(#"kv="Identity=b\*""#, fields) == false)
         #expect(throws: SPLModel.Unsupported.self) { try SPLSearchModel.holds("bareword", fields) }
     }
+
+    @Test func wildcardsSpanLineBreaksAndRegexStagesFilter() throws {
+        var multiline = fields
+        multiline["kv"] = ["AvailableToOtherTenants=[\r\n  true\r\n]"]
+        #expect(try SPLSearchModel.holds(#"kv="AvailableToOtherTenants=*true*""#, multiline))
+        // `| regex` as pySigma writes it: the pattern's backslashes doubled in the SPL string.
+        let record = try AuditRecord(data: Data(#"{"Operation":"New-InboxRule","ObjectId":"contoso\\bob\\..."}"#.utf8))
+        #expect(try SPLModel.keeps(#"`o365kit_source` | search Operation="New-InboxRule" | regex ObjectId="\\\\[.]+$""#, record))
+        #expect(try SPLModel.keeps(#"`o365kit_source` | search Operation="New-InboxRule" | regex ObjectId!="\\\\[.]+$""#, record) == false)
+        #expect(try SPLModel.keeps(#"`o365kit_source` | search Operation="New-InboxRule" | regex ObjectId="^[a-z]+$""#, record) == false)
+    }
 }

@@ -57,8 +57,10 @@ import WazuhRuleEngine
                 let field = test.field.kind == .plain ? test.field.path.joined(separator: ".") : test.field.root
                 #expect(search.search.contains(field), "\(key): field \(field)")
                 guard test.match != .exists && test.match != .fieldref else { continue }
-                for value in test.values {
-                    let text = test.match == .cidr ? value : SPLCondition.escape(value).replacingOccurrences(of: "\\", with: "\\\\")
+                // An empty value leaves nothing to find; a regular expression is used as written.
+                for value in test.values where !value.isEmpty {
+                    let regex = test.match == .re ? value : SPLCondition.escape(value)
+                    let text = test.match == .cidr ? value : regex.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
                     #expect(search.search.contains(text), "\(key): value \(value)")
                 }
             }

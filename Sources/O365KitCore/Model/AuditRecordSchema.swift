@@ -34,6 +34,9 @@ public enum AuditRecordSchema {
         "TargetUserOrGroupType", "UniqueSharingId", "EventData", "CustomEvent", "ApplicationDisplayName",
         "AuthenticationType", "BrowserName", "BrowserVersion", "DeviceDisplayName", "DoNotDistributeEvent", "FromApp",
         "GeoLocation", "IsManagedDevice", "ListBaseType", "ListServerTemplate", "Platform", "SourceName",
+        // The query of SearchQueryPerformed, as Elastic's integration indexes it
+        // (detection-rules 14cf530, detection_rules/etc/non-ecs-schema.json).
+        "SearchQueryText",
         // DLP and sensitivity labels
         "PolicyDetails", "SensitiveInfoDetectionIsIncluded", "SharePointMetaData", "ExchangeMetaData", "IncidentId",
         "SensitiveInfoTypeData", "SensitivityLabelEventData", "ProtectionEventData", "Common",
@@ -52,6 +55,9 @@ public enum AuditRecordSchema {
         // Microsoft Teams
         "MessageId", "ChannelGuid", "ChannelName", "ChannelType", "TeamGuid", "TeamName", "Members", "AddOnType",
         "AddOnName", "AddonGuid", "TabType", "OldValue", "NewValue", "CommunicationType", "ChatThreadId", "ChatName",
+        // Who takes part (HasForeignTenantUsers, HasGuestUsers, ParticipatingDomains …), in SEKOIA's
+        // captured record Office 365/o365/tests/teams_with_foreign_tenant_users.json.
+        "ParticipantInfo",
         // eDiscovery and compliance search
         "Case", "CaseId", "Query", "StartTime", "CmdletVersion", "EffectiveOrganization", "ObjectType",
         // Samples (../shared/o365-samples) and Copilot

@@ -50,10 +50,17 @@ public struct NativeRuleIndex: Sendable {
     /// (0…16): every operation row asks both, so they are worked out once.
     private let byRecordType: [Int: Rule]
     private let louderThan: [[Int]]
+    /// Native children of a rule that are not correlations (91725 FullAccess under 91705).
+    private let refinementsByParent: [Int: [Int]]
 
     public init(rules: [Int: Rule], rootID: Int, catchAllID: Int, correlated: [Int: [Int]], path: String) {
         byRecordType = Dictionary(rules.values.compactMap { rule in rule.recordType.map { ($0, rule) } }, uniquingKeysWith: { a, b in a.id < b.id ? a : b })
         louderThan = (0...16).map { level in rules.values.compactMap { $0.level > level ? $0.recordType : nil }.sorted() }
+        var refinements: [Int: [Int]] = [:]
+        for rule in rules.values.sorted(by: { $0.id < $1.id }) where rule.correlation == nil {
+            for parent in rule.parents { refinements[parent, default: []].append(rule.id) }
+        }
+        refinementsByParent = refinements
         self.rootID = rootID
         self.catchAllID = catchAllID
         self.correlated = correlated
@@ -75,6 +82,13 @@ public struct NativeRuleIndex: Sendable {
     /// native chain must leave these record types alone.
     public func recordTypes(above level: Int) -> [Int] {
         louderThan[min(max(level, 0), 16)]
+    }
+
+    /// The native rules that refine rule `id` (its children that are not correlations).
+    /// analysisd tries them before any rule of ours under the same parent, so the events
+    /// they match end there.
+    public func refinements(of id: Int) -> [Int] {
+        refinementsByParent[id] ?? []
     }
 
     /// The native rule of one RecordType (`^50$` → 91578), if Wazuh has one.

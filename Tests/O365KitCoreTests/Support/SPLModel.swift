@@ -56,6 +56,13 @@ struct SPLModel {
                 var parser = try Parser(String(s.dropFirst(6)))
                 guard case .bool(let keep) = try parser.parse().evaluate(fields) else { throw Unsupported(description: "where is not boolean") }
                 if !keep { return false }
+            } else if s.hasPrefix("regex "), let m = s.wholeMatch(of: /regex ([A-Za-z0-9_.{}]+)(!?=)(".*")/) {
+                // Splunk's regex command: a case-sensitive PCRE over the field's values (any one
+                // of them), the pattern an SPL string whose backslashes are doubled.
+                guard let pattern = try strings(in: String(m.3)).first else { throw Unsupported(description: s) }
+                let compiled = try PCRE2Pattern(pattern)
+                let hit = (fields[String(m.1)] ?? []).contains { compiled.matches($0) }
+                if hit != (m.2 == "=") { return false }
             } else if s.hasPrefix("table ") {
                 break
             } else {
@@ -165,8 +172,10 @@ struct SPLModel {
                     guard case .values(let a) = values[0], case .values(let b) = values[1], case .string(let sep) = values[2] else { return .null }
                     return .values(zip(a, b).map { $0 + sep + $1 })
                 case ("case", _) where values.count % 2 == 0:
+                    // Splunk: case(condition1, value1, condition2, value2, …), the first true one's value.
                     for pair in stride(from: 0, to: values.count, by: 2) {
-                        if case .bool(true) = values[pair + 1], case .string(let label) = values[pair] { return .values([label]) }
+                        guard case .bool(let holds) = values[pair] else { throw Unsupported(description: "case() condition \(pair / 2 + 1) is not a boolean") }
+                        if holds, case .string(let label) = values[pair + 1] { return .values([label]) }
                     }
                     return .null
                 case ("cidrmatch", 2):

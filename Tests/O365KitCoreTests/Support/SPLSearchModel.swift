@@ -42,8 +42,9 @@ struct SPLSearchModel {
         }
     }
 
-    /// `pattern` as the search command compares it: `\x` is x, `*` any text, case-insensitive;
-    /// a CIDR block (no wildcard) matches the addresses inside it.
+    /// `pattern` as the search command compares it: `\x` is x, `*` any text (line breaks too:
+    /// Entra writes ModifiedProperties values over several lines), case-insensitive; a CIDR
+    /// block (no wildcard) matches the addresses inside it.
     static func matches(_ value: String, _ pattern: String) -> Bool {
         if !pattern.contains("*"), pattern.contains("/"), let block = CIDR(unescape(pattern)) {
             return block.contains(value)
@@ -53,7 +54,7 @@ struct SPLSearchModel {
         for c in pattern {
             if escaped { regex += NSRegularExpression.escapedPattern(for: String(c)); escaped = false; continue }
             if c == "\\" { escaped = true; continue }
-            regex += c == "*" ? ".*" : NSRegularExpression.escapedPattern(for: String(c))
+            regex += c == "*" ? "[\\s\\S]*" : NSRegularExpression.escapedPattern(for: String(c))
         }
         regex += "$"
         return value.range(of: regex, options: [.regularExpression, .caseInsensitive]) != nil

@@ -96,7 +96,8 @@ private func splunkSearch(_ rule: SigmaRule, _ detections: DetectionSet, _ catal
         for base in bases {
             guard case .detection(let d) = base.body else { continue }
             var condition = SPLCondition()
-            conditions.append(SPLCondition.string(base.key) + ", " + condition.expression(d.condition, d))
+            // Splunk's case() takes each condition before the value it returns.
+            conditions.append(condition.expression(d.condition, d) + ", " + SPLCondition.string(base.key))
             for e in condition.evals where !evals.contains(e) { evals.append(e) }
             operations += requiredOperations(d) ?? []
         }

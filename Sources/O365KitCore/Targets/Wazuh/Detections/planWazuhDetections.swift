@@ -184,6 +184,12 @@ private func placement(_ conjunction: [DetectionLiteral], project: ValidatedProj
                 // Every rule of the row: records of a louder RecordType end at its second rule.
                 parents += ruleKeys(of: mapping, project: project).map { .key($0) }
             }
+            // A native refinement of the operation's native rule (91725, FullAccess under
+            // 91705) is tried before the row's rule: the events it matches end there, so the
+            // detection hangs under it too.
+            if let native = project.nativeRule(of: mapping) {
+                parents += project.native.refinements(of: native.id).map { .native($0) }
+            }
             // A rule of ours under the native root leaves louder RecordTypes to Wazuh (and an
             // informational one refines only quieter ones): those events end at the native
             // RecordType rule, so the detection hangs there too. When the operation's real
@@ -199,6 +205,7 @@ private func placement(_ conjunction: [DetectionLiteral], project: ValidatedProj
                 throw WazuhInexpressible(message: "'\(operation)' ends at native rule \(native.id), which a native correlation counts; a child rule would silence it")
             }
             parents.append(.native(native.id))
+            parents += project.native.refinements(of: native.id).map { .native($0) }
         } else {
             parents.append(.nativeChain)
         }
