@@ -48,6 +48,7 @@ appinspect:
 ## Benchmarks (release build): the generator on a synthetic 100,000-row table.
 bench: setup
 	./Benchmarks/generator.sh
+	./Benchmarks/check-memory.sh
 
 clean:
 	rm -rf .build

@@ -122,10 +122,11 @@ extension GeneratorModel {
 /// Runs every stage up to the manifest; `emit` (OutputWriter) writes the result.
 /// `outputRoot` only names generated files in diagnostics.
 public func generate(_ paths: ProjectPaths, outputRoot: String = "output/", targets: [any GeneratorTarget] = GeneratorTargets.all,
-                     diagnostics: DiagnosticCollector) -> Generation? {
+                     archives: Bool = true, diagnostics: DiagnosticCollector) -> Generation? {
     var clock = StageClock()
-    guard let model = loadModel(paths, outputRoot: outputRoot, diagnostics: diagnostics, clock: &clock),
-          let targets = model.planTargets(targets, diagnostics: diagnostics) else { return nil }
+    guard var model = loadModel(paths, outputRoot: outputRoot, diagnostics: diagnostics, clock: &clock) else { return nil }
+    model.archives = archives
+    guard let targets = model.planTargets(targets, diagnostics: diagnostics) else { return nil }
     clock.lap("resolve")
 
     let built = targets.planned.compactMap { $0.build(model, targets.ids, diagnostics, &clock) }

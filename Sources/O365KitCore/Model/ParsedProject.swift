@@ -22,7 +22,7 @@ public struct ValidatedProject: Sendable {
     public let recordTypes: RecordTypeTable
     /// Rows by lower-cased key: Wazuh matches keys case-insensitively, and validation has
     /// made lower-cased keys unique.
-    public let operationsByFoldedName: [String: OperationMapping]
+    public let operationsByFoldedName: RowIndex<OperationMapping>
     public let logonErrorsByFoldedCode: [String: LogonErrorMapping]
     /// The native Operation rule that claims each operation row, found once: every later
     /// stage asks, and matching a name against the native patterns is not free.
@@ -46,7 +46,24 @@ public struct ValidatedProject: Sendable {
             nativeRules[mapping.operation.value] = native.operationRule(for: mapping.operation.value)
         }
         self.nativeRules = nativeRules
-        operationsByFoldedName = Dictionary(operations.map { ($0.operation.value.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        operationsByFoldedName = RowIndex(operations) { $0.operation.value.lowercased() }
         logonErrorsByFoldedCode = Dictionary(logonErrors.map { ($0.code.value.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
     }
+}
+
+/// Rows by a key, the first of equal keys winning. It holds positions into the rows, not
+/// copies of them: at 200,000 rows a dictionary of the rows themselves was 100 MB.
+public struct RowIndex<Row: Sendable>: Sendable {
+    private let rows: [Row]
+    private let positions: [String: Int]
+
+    init(_ rows: [Row], key: (Row) -> String) {
+        self.rows = rows
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(rows.count)
+        for (i, row) in rows.enumerated() where positions[key(row)] == nil { positions[key(row)] = i }
+        self.positions = positions
+    }
+
+    public subscript(_ key: String) -> Row? { positions[key].map { rows[$0] } }
 }

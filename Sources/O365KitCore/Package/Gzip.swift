@@ -31,23 +31,28 @@ public enum Gzip {
         guard o365kit_deflate_init_raw(&stream, 9) == Z_OK else { throw Failure.zlib("deflateInit2", Z_STREAM_ERROR) }
         defer { deflateEnd(&stream) }
         var output = Data(header)
-        let bytes = [UInt8](input)
-        let bound = Int(deflateBound(&stream, uLong(bytes.count)))
-        var buffer = [UInt8](repeating: 0, count: bound + 64)
-        let status: Int32 = bytes.withUnsafeBufferPointer { source in
-            buffer.withUnsafeMutableBufferPointer { target in
-                stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
-                stream.avail_in = uInt(source.count)
-                stream.next_out = target.baseAddress
-                stream.avail_out = uInt(target.count)
-                return deflate(&stream, Z_FINISH)
+        // The input is read in place and the output comes in chunks: deflate's bytes do not
+        // depend on how the output space is handed out, and no copy of a large archive is made.
+        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
+        let crc: uLong = try input.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> uLong in
+            let source = raw.bindMemory(to: UInt8.self)
+            stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
+            stream.avail_in = uInt(source.count)
+            var status: Int32 = Z_OK
+            while status != Z_STREAM_END {
+                let produced: Int = chunk.withUnsafeMutableBufferPointer { target in
+                    stream.next_out = target.baseAddress
+                    stream.avail_out = uInt(target.count)
+                    status = deflate(&stream, Z_FINISH)
+                    return target.count - Int(stream.avail_out)
+                }
+                guard status == Z_OK || status == Z_STREAM_END else { throw Failure.zlib("deflate", status) }
+                output.append(contentsOf: chunk[0..<produced])
             }
+            return crc32(0, source.baseAddress, uInt(source.count))
         }
-        guard status == Z_STREAM_END else { throw Failure.zlib("deflate", status) }
-        output.append(contentsOf: buffer[0..<Int(stream.total_out)])
-        let crc = bytes.withUnsafeBufferPointer { crc32(0, $0.baseAddress, uInt($0.count)) }
         appendLittleEndian(UInt32(truncatingIfNeeded: crc), to: &output)
-        appendLittleEndian(UInt32(truncatingIfNeeded: bytes.count), to: &output)
+        appendLittleEndian(UInt32(truncatingIfNeeded: input.count), to: &output)
         return output
     }
 

@@ -48,7 +48,9 @@ public struct TarArchive {
             }
             entries[file.path] = .some(file.data)
         }
-        var out = Data()
+        // Sized once: growing a large archive by doubling briefly holds it twice.
+        let size = entries.values.reduce(2 * block + record) { $0 + block + (($1?.count ?? 0) + block - 1) / block * block }
+        var out = Data(capacity: size)
         for path in entries.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
             let data = entries[path]! ?? Data()
             let isDirectory = path.hasSuffix("/")

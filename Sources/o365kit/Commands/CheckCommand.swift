@@ -29,7 +29,8 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let diagnostics = DiagnosticCollector()
-        let generation = generate(project.paths, diagnostics: diagnostics)
+        // Nothing is written, so the archives are not packed.
+        let generation = generate(project.paths, archives: false, diagnostics: diagnostics)
         var coverage: CoverageStatistics?
         if let generation {
             let sample = events.flatMap { CoverageStatistics.eventCoverage(of: URL(fileURLWithPath: $0), project: generation.project, diagnostics: diagnostics) }

@@ -35,7 +35,7 @@ public struct SplunkTarget: GeneratorTarget {
     public func package(_ files: [RenderedFile], _ translation: inout Translation, model: GeneratorModel, templates: TemplateSet,
                         diagnostics: DiagnosticCollector) -> TargetPackage {
         let settings = model.project.settings
-        let archive = O365KitCore.archive(files, below: SplunkAppPaths.root(settings.packageName), into: settings.packageName + "/",
+        let archive = !model.archives ? nil : O365KitCore.archive(files, below: SplunkAppPaths.root(settings.packageName), into: settings.packageName + "/",
                                           as: PackagePaths.splunk(settings), outputRoot: model.outputRoot, diagnostics: diagnostics)
         return TargetPackage(archive: archive)
     }

@@ -72,7 +72,7 @@ public struct WazuhTarget: GeneratorTarget {
         translation.sequenceCases = tests.sequences
         let shipped = tests.files + [renderWazuhInstall(files + tests.files, project: model.project, templates: templates)]
         let settings = model.project.settings
-        let archive = O365KitCore.archive(files + shipped, below: "wazuh/", into: PackagePaths.wazuhRoot(settings), as: PackagePaths.wazuh(settings),
+        let archive = !model.archives ? nil : O365KitCore.archive(files + shipped, below: "wazuh/", into: PackagePaths.wazuhRoot(settings), as: PackagePaths.wazuh(settings),
                                           outputRoot: model.outputRoot, diagnostics: diagnostics)
         return TargetPackage(files: shipped, archive: archive)
     }
