@@ -4,7 +4,7 @@ public struct DetectionVolumes: Sendable, Encodable, Equatable {
     public struct Group: Sendable, Encodable, Equatable {
         public var volume: String
         public var rules: Int
-        /// Rules per Sigma level, loudest first; levels with none are left out.
+        /// Rules per Sigma level; levels with none are left out (the text lists the loudest first).
         public var levels: [String: Int]
     }
 
