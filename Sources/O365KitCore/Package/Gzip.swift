@@ -33,22 +33,11 @@ public enum Gzip {
         var output = Data(header)
         // The input is read in place and the output comes in chunks: deflate's bytes do not
         // depend on how the output space is handed out, and no copy of a large archive is made.
-        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
         let crc: uLong = try input.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> uLong in
             let source = raw.bindMemory(to: UInt8.self)
             stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
             stream.avail_in = uInt(source.count)
-            var status: Int32 = Z_OK
-            while status != Z_STREAM_END {
-                let produced: Int = chunk.withUnsafeMutableBufferPointer { target in
-                    stream.next_out = target.baseAddress
-                    stream.avail_out = uInt(target.count)
-                    status = deflate(&stream, Z_FINISH)
-                    return target.count - Int(stream.avail_out)
-                }
-                guard status == Z_OK || status == Z_STREAM_END else { throw Failure.zlib("deflate", status) }
-                output.append(contentsOf: chunk[0..<produced])
-            }
+            try drain(&stream, "deflate", into: &output) { deflate(&$0, Z_FINISH) }
             return crc32(0, source.baseAddress, uInt(source.count))
         }
         appendLittleEndian(UInt32(truncatingIfNeeded: crc), to: &output)
@@ -64,24 +53,31 @@ public enum Gzip {
         guard o365kit_inflate_init_gzip(&stream) == Z_OK else { throw Failure.zlib("inflateInit2", Z_STREAM_ERROR) }
         defer { inflateEnd(&stream) }
         var output = Data()
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        var status: Int32 = Z_OK
         try bytes.withUnsafeBufferPointer { source in
             stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
             stream.avail_in = uInt(source.count)
-            while status != Z_STREAM_END {
-                let produced: Int = chunk.withUnsafeMutableBufferPointer { target in
-                    stream.next_out = target.baseAddress
-                    stream.avail_out = uInt(target.count)
-                    status = inflate(&stream, Z_NO_FLUSH)
-                    return target.count - Int(stream.avail_out)
-                }
-                output.append(contentsOf: chunk[0..<produced])
-                if status == Z_DATA_ERROR { throw Failure.checksum }
-                guard status == Z_OK || status == Z_STREAM_END else { throw Failure.zlib("inflate", status) }
-            }
+            try drain(&stream, "inflate", into: &output) { inflate(&$0, Z_NO_FLUSH) }
         }
         return output
+    }
+
+    /// Runs `step` (deflate or inflate) over the stream's input until the stream ends,
+    /// appending what it writes, 256 KiB at a time.
+    private static func drain(_ stream: inout z_stream, _ name: String, into output: inout Data,
+                              _ step: (inout z_stream) -> Int32) throws {
+        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
+        var status: Int32 = Z_OK
+        while status != Z_STREAM_END {
+            let produced: Int = chunk.withUnsafeMutableBufferPointer { target in
+                stream.next_out = target.baseAddress
+                stream.avail_out = uInt(target.count)
+                status = step(&stream)
+                return target.count - Int(stream.avail_out)
+            }
+            if status == Z_DATA_ERROR { throw Failure.checksum }
+            guard status == Z_OK || status == Z_STREAM_END else { throw Failure.zlib(name, status) }
+            output.append(contentsOf: chunk[0..<produced])
+        }
     }
 
     private static func appendLittleEndian(_ value: UInt32, to data: inout Data) {
